@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite, then on PostgreSQL.
+# On CI (CI=true) PostgreSQL and the browser are required: their absence fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export PYTHONDONTWRITEBYTECODE=1
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/tiepdan}
+
+status=0
+echo "== Bộ kiểm thử trên SQLite =="
+env -u DATABASE_URL -u REDIS_URL $PY -m pytest "$@" || status=$?
+
+if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || $PY - <<PYEOF 2>/dev/null
+import psycopg, sys
+psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+PYEOF
+then
+  echo "== Bộ kiểm thử trên PostgreSQL =="
+  DATABASE_URL=$PG_URL $PY -m pytest "$@" || status=$?
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL không chạy tại 127.0.0.1:5432: trên CI đây là lỗi." >&2
+  status=1
+else
+  echo "(Bỏ qua lượt PostgreSQL: không có máy chủ tại 127.0.0.1:5432. Trên CI lượt này là bắt buộc.)"
+fi
+exit $status

@@ -1,0 +1,244 @@
+"""tiepdan settings: one module, every value read from the environment.
+
+Each variable is documented where it is read (``env(name, default, doc)``), and
+``manage.py settings_doc`` prints them all. The defaults give the embedded
+product (one laptop, no services: SQLite in WAL mode, in-memory channel layer,
+SQLite-backed jobs, local files). Setting ``DATABASE_URL`` / ``REDIS_URL`` moves
+the same code to PostgreSQL and Redis.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parents[3]  # repository root
+SRC_DIR = BASE_DIR / "src"
+
+SETTINGS_DOC: dict[str, str] = {}
+
+
+def env(name: str, default=None, doc: str = ""):
+    SETTINGS_DOC[name] = f"{doc} (mặc định: {default!r})"
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool, doc: str = "") -> bool:
+    value = env(name, "1" if default else "0", doc)
+    return str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str, doc: str = "") -> list[str]:
+    return [v.strip() for v in env(name, default, doc).split(",") if v.strip()]
+
+
+PRODUCTION = env_bool("TIEPDAN_PRODUCTION", False, "Bật cấu hình vận hành thật: bắt buộc HTTPS, xác thực hai lớp, khóa bí mật từ môi trường.")
+DEBUG = env_bool("DEBUG", not PRODUCTION, "Chế độ gỡ lỗi của Django; luôn tắt khi vận hành.")
+DATA_DIR = Path(env("TIEPDAN_DATA_DIR", str(BASE_DIR / "var"), "Thư mục dữ liệu cục bộ (CSDL SQLite, hàng đợi, tệp đính kèm, bản ghi hình)."))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+_dev_secret = "dev-only-insecure-key-tiepdan-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"
+SECRET_KEY = env("SECRET_KEY", None if PRODUCTION else _dev_secret, "Khóa bí mật của Django; bắt buộc khi TIEPDAN_PRODUCTION=1.")
+if not SECRET_KEY:
+    raise RuntimeError("SECRET_KEY phải được đặt trong môi trường khi chạy ở chế độ vận hành (TIEPDAN_PRODUCTION=1).")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver", "Tên miền/địa chỉ được phép, phân cách bằng dấu phẩy.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "", "Nguồn tin cậy cho CSRF (https://tiepdan.example.gov.vn).")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "huey.contrib.djhuey",
+    # One app per stage of a matter's life, in the order a matter meets them.
+    "tiepdan.core",
+    "tiepdan.organisations",
+    "tiepdan.documents",
+    "tiepdan.intake",
+    "tiepdan.triage",
+    "tiepdan.bridges",
+    "tiepdan.scheduling",
+    "tiepdan.live",
+    "tiepdan.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tiepdan.core.middleware.RequestContextMiddleware",
+    "tiepdan.organisations.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_USER_MODEL = "organisations.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+ROOT_URLCONF = "tiepdan.config.urls"
+ASGI_APPLICATION = "tiepdan.config.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "tiepdan" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tiepdan.core.context_processors.product",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+_sqlite_path = DATA_DIR / "tiepdan.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{_sqlite_path}", "CSDL: sqlite:///đường/dẫn hoặc postgres://user@host:5432/tên."),
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "0", "Giữ kết nối CSDL (giây); 0 khi chạy ASGI.")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE avoids upgrade deadlocks.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "sqlite"
+
+# --- Redis: channel layer, jobs, cache -------------------------------------------
+REDIS_URL = env("REDIS_URL", "", "Redis cho lớp kênh thời gian thực và hàng đợi công việc (redis://127.0.0.1:6379/0). Trống: chạy nhúng.")
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "tiepdan", "url": REDIS_URL, "immediate": False}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "tiepdan",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": env_bool("HUEY_IMMEDIATE", False, "Chạy công việc nền ngay trong tiến trình gọi (dùng cho kiểm thử)."),
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Files ------------------------------------------------------------------------
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media"), "Thư mục lưu tệp đính kèm và bản ghi (lưu trữ cục bộ)."))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage", "Lớp lưu trữ tệp (S3 khi triển khai quy mô lớn).")},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
+STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+WHITENOISE_USE_FINDERS = not PRODUCTION
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# --- Language, time ------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt")]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [SRC_DIR / "tiepdan" / "locale"]
+
+# --- Security ---------------------------------------------------------------------------
+# Second factor for officials (TOTP). On in production; demo accounts may skip it in the embedded demo only.
+REQUIRE_SECOND_FACTOR = env_bool("REQUIRE_SECOND_FACTOR", PRODUCTION, "Bắt buộc xác thực hai lớp (TOTP) với cán bộ.")
+ALLOW_DEMO_ACCOUNTS = env_bool("ALLOW_DEMO_ACCOUNTS", not PRODUCTION, "Cho phép tài khoản trình diễn đăng nhập không cần lớp thứ hai.")
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5", "Số lần đăng nhập sai trước khi tạm khóa."))
+AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25", "Thời gian tạm khóa (giờ)."))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLED = env_bool("AXES_ENABLED", True, "Ghi và giới hạn đăng nhập sai.")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+OTP_TOTP_ISSUER = "Tiếp dân trực tuyến"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True, "Chuyển mọi yêu cầu sang HTTPS.")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000", "HSTS (giây)."))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- Product ------------------------------------------------------------------------------
+BRIDGES_TEST_WORKING_DAYS = int(env("BRIDGES_TEST_WORKING_DAYS", "1", "Điểm cầu phải kiểm tra kết nối đạt trước phiên bao nhiêu ngày làm việc (Nghị định 154/2026, Điều 23: ít nhất 1)."))
+BRIDGES_TEST_CUTOFF = env("BRIDGES_TEST_CUTOFF", "", "Giờ hạn chót trong ngày đó, dạng HH:MM (Hưng Yên: 15:00); trống: hết ngày.")
+BRIDGES_PROBE_HOST_ADDRESSES = env("BRIDGES_PROBE_HOST_ADDRESSES", "", "Địa chỉ IP máy chủ dùng cho kết nối kiểm tra điểm cầu (WebRTC), phân cách bằng dấu phẩy; trống: mọi giao diện mạng (kiểm thử: 127.0.0.1).")
+DEMO_PROVINCE_CODE = int(env("TIEPDAN_DEMO_PROVINCE", "20", "Mã tỉnh dùng cho dữ liệu trình diễn (20 = Lạng Sơn)."))
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend" if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend", "Cách gửi thư điện tử.")
+EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+EMAIL_HOST = env("EMAIL_HOST", "localhost", "Máy chủ SMTP.")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tiepdan@localhost", "Địa chỉ gửi thư.")
+
+# --- Live sessions: the Janus SFU (live/janus, live/backends/janus.py) -----------------------
+JANUS_ENABLED = env_bool("JANUS_ENABLED", False, "Dùng máy chủ chuyển tiếp Janus (SFU) cho phiên trực tuyến; tắt: chạy nhúng, không dịch vụ (trình duyệt điểm cầu trung tâm).")
+JANUS_BINARY = env("JANUS_BINARY", "/usr/bin/janus", "Tệp chạy Janus.")
+JANUS_DIR = Path(env("JANUS_DIR", str(DATA_DIR / "janus"), "Thư mục cấu hình và nhật ký Janus do tiepdan sinh ra (không sửa /etc/janus)."))
+JANUS_REC_DIR = Path(env("JANUS_REC_DIR", str(DATA_DIR / "recordings" / "janus"), "Thư mục Janus ghi hình (.mjr) khi bật ghi."))
+JANUS_ADMIN_SECRET = env("JANUS_ADMIN_SECRET", "", "Khóa Admin API của Janus; trống: sinh từ SECRET_KEY.")
+JANUS_HTTP_PORT = int(env("JANUS_HTTP_PORT", "8088", "Cổng HTTP API của Janus (chỉ 127.0.0.1, máy chủ ứng dụng dùng)."))
+JANUS_ADMIN_PORT = int(env("JANUS_ADMIN_PORT", "7088", "Cổng Admin API của Janus (chỉ 127.0.0.1)."))
+JANUS_WS_PORT = int(env("JANUS_WS_PORT", "8188", "Cổng WebSocket của Janus cho trình duyệt."))
+JANUS_WS_IP = env("JANUS_WS_IP", "127.0.0.1", "Địa chỉ Janus lắng nghe WebSocket cho trình duyệt.")
+JANUS_PUBLIC_WS_URL = env("JANUS_PUBLIC_WS_URL", "", "Địa chỉ WebSocket của Janus mà trình duyệt dùng (qua proxy wss://...); trống: ws://JANUS_WS_IP:JANUS_WS_PORT/.")
+JANUS_SESSION_TIMEOUT_S = int(env("JANUS_SESSION_TIMEOUT_S", "60", "Janus bỏ phiên của trình duyệt im lặng quá số giây này."))
+JANUS_ICE_ENFORCE_LIST = env("JANUS_ICE_ENFORCE_LIST", "", "Giao diện mạng Janus dùng cho ICE (\"lo\" khi kiểm thử).")
+JANUS_RTP_PORT_RANGE = env("JANUS_RTP_PORT_RANGE", "20000-40000", "Dải cổng RTP của Janus.")
+JANUS_HEALTH_TIMEOUT_S = float(env("JANUS_HEALTH_TIMEOUT_S", "3", "Janus không trả lời quá số giây này thì coi là hỏng và chuyển sang chế độ không dịch vụ."))
+JANUS_COMPONENT_BITRATE_KBPS = int(env("JANUS_COMPONENT_BITRATE_KBPS", "1500", "Trần tốc độ phát của điểm cầu thành phần (đường lên 5 Mbps)."))
+JANUS_CENTRAL_BITRATE_KBPS = int(env("JANUS_CENTRAL_BITRATE_KBPS", "4000", "Trần tốc độ phát của điểm cầu trung tâm."))
+
+# --- Live sessions: the no-services path (live/backends/mesh.py) ---------------------------------
+import json as _json  # noqa: E402
+
+LIVE_ICE_SERVERS = _json.loads(env("LIVE_ICE_SERVERS", "[]", "Máy chủ STUN/TURN cho trình duyệt, dạng JSON của RTCPeerConnection: [{\"urls\": \"stun:stun.example.vn:3478\"}, {\"urls\": \"turn:turn.example.vn:3478\", \"username\": \"...\", \"credential\": \"...\"}]; trống: chỉ kết nối trực tiếp (mạng nội bộ, kiểm thử)."))
+LIVE_JOIN_LINK_HOURS = int(env("LIVE_JOIN_LINK_HOURS", "48", "Đường dẫn tham gia cho điểm cầu còn hiệu lực bao nhiêu giờ kể từ khi cấp."))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING", "Mức ghi nhật ký.")},
+}

@@ -1,0 +1,43 @@
+"""Serve the product: the ASGI server (HTTP + WebSockets) and the background-job worker together."""
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ ASGI (HTTP, WebSocket) cùng tiến trình công việc nền; in địa chỉ và tài khoản trình diễn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Không chạy tiến trình công việc nền.")
+
+    def handle(self, *args, host, port, no_worker, **options):
+        import uvicorn
+
+        url_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(self.style.SUCCESS(f"\n{'=' * 60}\n  Tiếp công dân trực tuyến: http://{url_host}:{port}/\n{'=' * 60}"))
+        if settings.ALLOW_DEMO_ACCOUNTS:
+            from tiepdan.organisations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+            self.stdout.write(f"  Tài khoản trình diễn (mật khẩu: {DEMO_PASSWORD}):")
+            for username, name, role, _, _ in DEMO_ACCOUNTS:
+                self.stdout.write(f"    {username:<12} {role.label} – {name}")
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, sys.argv[0], "run_huey", "--workers", "2"], env=os.environ.copy())
+            self.stdout.write(f"  Tiến trình công việc nền: pid {worker.pid}")
+        self.stdout.flush()
+        try:
+            uvicorn.run("tiepdan.config.asgi:application", host=host, port=port, log_level="warning", ws="websockets-sansio", lifespan="off")
+        finally:
+            if worker is not None:
+                worker.send_signal(signal.SIGINT)
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

@@ -1,0 +1,183 @@
+"""The one place that answers "may this person do this action to this object?".
+
+Deny by default: an action not in ``PERMISSIONS`` is refused to everyone, and
+so is any user who is inactive or has no organisation.
+
+Two questions, both asked here and nowhere else:
+1. **Role**: is the user's role one of those the action allows (``PERMISSIONS``)?
+2. **Jurisdiction**: is the object inside the user's organisational subtree?
+   Every protected model says where its organisation lies through
+   ``jurisdiction_path`` (an object) or ``jurisdiction_lookup`` (a queryset
+   path to an ``Organisation``), so lists are filtered inside the query
+   (``visible``), never object by object after it.
+
+Rules the role table cannot express (a deputy acts only within the period the
+Chairman authorised) are extra checks registered with ``register_check`` by the
+app that owns the data; they run after the table says yes.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .roles import Role
+
+R = Role
+
+PERMISSIONS: dict[str, frozenset[str]] = {}
+ACTION_LABELS: dict[str, str] = {}
+_CHECKS: dict[str, list[Callable]] = {}
+
+
+# Actions taken on the Chairman's authority: a deputy may take them only while an
+# authorisation from the Chairman is in force (checked by organisations.policy_checks).
+CHAIRMAN_ACTIONS: set[str] = set()
+
+
+def allow(action: str, roles: Iterable[str], label: str, *, on_chairmans_authority: bool = False) -> None:
+    """Declare an action and the roles that may take it. Called only in this module's table below."""
+    if action in PERMISSIONS:
+        raise ValueError(f"Action {action} declared twice")
+    PERMISSIONS[action] = frozenset(roles)
+    ACTION_LABELS[action] = label
+    if on_chairmans_authority:
+        CHAIRMAN_ACTIONS.add(action)
+
+
+ALL_OFFICIALS = list(Role)
+LEADERS = [R.PROVINCE_CHAIRMAN, R.PROVINCE_DEPUTY]
+
+# --- The table -----------------------------------------------------------------------
+# organisations (the house)
+allow("home.view", ALL_OFFICIALS, "xem trang chủ")
+allow("organisations.view", ALL_OFFICIALS, "xem cơ quan, đơn vị")
+allow("organisations.manage", [R.SYSTEM_ADMIN], "quản lý cơ quan, đơn vị")
+allow("people.view", [R.SYSTEM_ADMIN, R.BOARD_OFFICER, *LEADERS, R.COMMUNE_CHAIRMAN], "xem danh sách cán bộ")
+allow("people.manage", [R.SYSTEM_ADMIN], "tạo, sửa tài khoản cán bộ")
+allow("delegation_of_authority.grant", [R.PROVINCE_CHAIRMAN], "ủy quyền chủ trì tiếp công dân")
+allow("delegation_of_authority.revoke", [R.PROVINCE_CHAIRMAN, R.SYSTEM_ADMIN], "thu hồi ủy quyền")
+allow("audit.view", [R.SYSTEM_ADMIN, R.INSPECTOR], "xem nhật ký kiểm tra")
+allow("audit.verify", [R.SYSTEM_ADMIN, R.INSPECTOR], "kiểm tra toàn vẹn nhật ký")
+# Later stages add their actions below, one block per app, in the order of a matter's life.
+
+# documents: official documents issued (Decree 30/2020 format) and their stored files
+allow("documents.issue", [R.BOARD_OFFICER, *LEADERS, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER], "ban hành văn bản (thông báo, giấy mời, giấy biên nhận)")
+allow("documents.view", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER], "xem, tải văn bản đã ban hành")
+# intake (registration: citizens, petitions, matters, commune lists, the register book)
+INTAKE_WORKERS = [R.BOARD_OFFICER, R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN]
+allow("intake.view", [*INTAKE_WORKERS, *LEADERS, R.INSPECTOR, R.SYSTEM_ADMIN], "xem vụ việc, đơn của công dân")
+allow("intake.register", [R.BOARD_OFFICER], "tiếp nhận đăng ký của công dân tại Ban, đơn gửi Chủ tịch")
+allow("intake.register_household", [R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN], "lập danh sách hộ dân đăng ký của xã")
+allow("intake.submit_batch", [R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN], "gửi danh sách của xã lên Ban Tiếp công dân tỉnh")
+allow("intake.resubmit", [R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN, R.BOARD_OFFICER], "bổ sung và gửi lại vụ việc bị trả lại")
+allow("intake.withdraw", [R.BOARD_OFFICER, R.COMMUNE_OFFICER], "ghi nhận công dân rút yêu cầu")
+allow("intake.log_contact", [R.BOARD_OFFICER], "ghi nhận liên hệ qua điện thoại, thư điện tử")
+allow("intake.record_consent", [R.BOARD_OFFICER, R.COMMUNE_OFFICER], "ghi nhận công dân đồng ý tiếp trực tuyến")
+allow("intake.attach", [*INTAKE_WORKERS], "đính kèm tài liệu")
+allow("intake.view_protected_identity", [R.BOARD_OFFICER, *LEADERS], "xem danh tính người tố cáo được giữ bí mật")
+allow("intake.register_book", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "xem, xuất sổ tiếp công dân")
+# triage (classification, proposals, the Chairman's decision)
+allow("triage.classify", [R.BOARD_OFFICER], "phân loại vụ việc")
+allow("triage.return", [R.BOARD_OFFICER], "trả lại vụ việc, danh sách để bổ sung")
+allow("triage.link_repeat", [R.BOARD_OFFICER], "liên kết vụ việc lặp lại")
+allow("triage.propose", [R.BOARD_OFFICER], "đề xuất vụ việc tiếp trực tuyến")
+allow("triage.decline", [R.BOARD_OFFICER], "không đề xuất, trả lời công dân bằng văn bản")
+allow("triage.decide", LEADERS, "phê duyệt hoặc không tiếp vụ việc được đề xuất", on_chairmans_authority=True)
+allow("triage.view_proposals", [R.BOARD_OFFICER, *LEADERS], "xem danh sách vụ việc đề xuất")
+
+
+# scheduling (the reception calendar)
+allow("scheduling.view", ALL_OFFICIALS, "xem lịch tiếp công dân")
+allow("scheduling.plan", [R.BOARD_OFFICER], "lập lịch, chương trình phiên tiếp công dân")
+allow("scheduling.create_ad_hoc", [R.BOARD_OFFICER, *LEADERS], "tổ chức phiên tiếp đột xuất", on_chairmans_authority=True)
+allow("scheduling.assign_chair", [R.BOARD_OFFICER, *LEADERS], "phân công người chủ trì phiên tiếp")
+allow("scheduling.cancel", [R.BOARD_OFFICER, *LEADERS], "hủy phiên tiếp công dân")
+allow("scheduling.documents", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "xem giấy mời, thông báo phiên tiếp")
+allow("scheduling.configure", [R.BOARD_OFFICER, R.SYSTEM_ADMIN], "cấu hình lịch tiếp công dân định kỳ")
+allow("scheduling.calendar_feed", ALL_OFFICIALS, "lấy địa chỉ lịch iCalendar của đơn vị")
+
+# bridges: bridge points (điểm cầu), equipment, readiness tests
+allow("bridges.view", ALL_OFFICIALS, "xem điểm cầu")
+allow("bridges.manage", [R.IT_OPERATOR, R.SYSTEM_ADMIN], "quản lý điểm cầu và thiết bị")
+allow("bridges.run_test", [R.IT_OPERATOR], "kiểm tra kết nối điểm cầu")
+
+# live: the session room (signalling, media, the chair's console, minutes)
+allow("live.view", ALL_OFFICIALS, "xem phòng họp trực tuyến")
+allow("live.join", ALL_OFFICIALS, "vào phòng họp trực tuyến tại điểm cầu của đơn vị")
+allow("live.open", [R.BOARD_OFFICER, *LEADERS], "mở phòng họp trực tuyến của phiên tiếp", on_chairmans_authority=True)
+allow("live.chair", [R.BOARD_OFFICER, *LEADERS], "điều hành phiên: cho vào, tắt micro, mời phát biểu, chuyển vụ việc", on_chairmans_authority=True)
+allow("live.issue_link", [R.BOARD_OFFICER, R.IT_OPERATOR], "cấp, thu hồi đường dẫn tham gia cho điểm cầu")
+allow("live.take_minutes", [R.BOARD_OFFICER, R.INSPECTOR, *LEADERS, R.DEPARTMENT_OFFICER], "ghi biên bản tiếp công dân")
+
+
+# --- The questions ------------------------------------------------------------------
+def register_check(action: str, check: Callable) -> None:
+    """Add a rule beyond the table: ``check(user, obj) -> str | None``, returning the refusal reason."""
+    if action not in PERMISSIONS:
+        raise ValueError(f"Unknown action {action}")
+    _CHECKS.setdefault(action, []).append(check)
+
+
+def _refusal(user, action: str, obj=None) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "Bạn cần đăng nhập."
+    roles = PERMISSIONS.get(action)
+    if roles is None:
+        return "Thao tác này không được phép."
+    if user.role not in roles or user.organisation_id is None:
+        return f"Vai trò của bạn không được {ACTION_LABELS[action]}."
+    if obj is not None and not in_jurisdiction(user, obj):
+        return "Đối tượng này nằm ngoài phạm vi quản lý của đơn vị bạn."
+    for check in _CHECKS.get(action, ()):
+        reason = check(user, obj)
+        if reason:
+            return reason
+    return None
+
+
+def can(user, action: str, obj=None) -> bool:
+    return _refusal(user, action, obj) is None
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise ``PermissionDenied`` with a Vietnamese reason unless ``can``."""
+    reason = _refusal(user, action, obj)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def jurisdiction_root_path(user) -> str:
+    """Materialised path of the subtree the user may see ('' means the whole country)."""
+    return user.scope_path
+
+
+def in_jurisdiction(user, obj) -> bool:
+    path = getattr(obj, "jurisdiction_path", None)
+    if path is None:
+        raise TypeError(f"{type(obj).__name__} does not declare jurisdiction_path")
+    extra = getattr(obj, "extra_jurisdiction_paths", ())
+    root = jurisdiction_root_path(user)
+    return any(p.startswith(root) for p in (path, *extra) if p)
+
+
+def visible(user, action: str, queryset: QuerySet) -> QuerySet:
+    """The part of ``queryset`` the user may take ``action`` on, filtered in the database."""
+    if not can(user, action):
+        return queryset.none()
+    root = jurisdiction_root_path(user)
+    if not root:
+        return queryset
+    lookups = getattr(queryset.model, "jurisdiction_lookups", None) or [queryset.model.jurisdiction_lookup]
+    from django.db.models import Q
+
+    condition = Q()
+    for lookup in lookups:
+        prefix = f"{lookup}__" if lookup else ""
+        condition |= Q(**{f"{prefix}path__startswith": root})
+    return queryset.filter(condition).distinct() if len(lookups) > 1 else queryset.filter(condition)
+
+
+def allowed_actions(user) -> list[str]:
+    return [a for a in PERMISSIONS if can(user, a)]

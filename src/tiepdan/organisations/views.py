@@ -1,0 +1,173 @@
+"""Thin views: ask the policy, call a service or a selector, render."""
+from __future__ import annotations
+
+import base64
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tiepdan.core import audit, policy
+from tiepdan.core.roles import Role
+from tiepdan.core.text import fold
+
+from . import selectors, services
+from .forms import AuthorisationForm, LoginForm, OfficialForm, SecondFactorForm
+from .home import home_sections
+from .models import DelegationOfAuthority, Organisation, User
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(actor=form.get_user(), action="auth.login", obj=form.get_user())
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if settings.ALLOW_DEMO_ACCOUNTS:
+            from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+            ctx["demo_accounts"] = [(u, n, Role(r).label) for u, n, r, _, _ in DEMO_ACCOUNTS]
+            ctx["demo_password"] = DEMO_PASSWORD
+        return ctx
+
+
+@login_required
+def second_factor(request):
+    """Set up (first time: QR code) or check the TOTP second factor."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    pending = None
+    if device is None:
+        pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        candidate = device or pending
+        allowed, _ = candidate.verify_is_allowed()
+        if not allowed:
+            # django-otp doubles the wait after each wrong code, against guessing.
+            form.add_error("token", "Bạn vừa nhập sai mã. Hãy đợi vài giây rồi nhập mã mới trên ứng dụng.")
+        elif candidate.verify_token(form.cleaned_data["token"]):
+            if pending is not None:
+                pending.confirmed = True
+                pending.save(update_fields=["confirmed"])
+                audit.record(actor=request.user, action="auth.second_factor_enrolled", obj=request.user)
+            otp_login(request, candidate)
+            audit.record(actor=request.user, action="auth.second_factor_passed", obj=request.user)
+            target = request.GET.get("next") or "/"
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "/"
+            return redirect(target)
+        else:
+            audit.record(actor=request.user, action="auth.second_factor_failed", obj=request.user)
+            form.add_error("token", "Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới trên ứng dụng.")
+    qr_svg = secret = None
+    if pending is not None:
+        import qrcode
+        import qrcode.image.svg
+
+        img = qrcode.make(pending.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+        buf = io.BytesIO()
+        img.save(buf)
+        qr_svg = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+        secret = base64.b32encode(pending.bin_key).decode()
+    return render(request, "registration/second_factor.html", {"form": form, "enrolling": pending is not None, "qr_svg": qr_svg, "secret": secret})
+
+
+@login_required
+def home(request):
+    policy.require(request.user, "home.view")
+    return render(request, "organisations/home.html", {"sections": home_sections(request.user)})
+
+
+@login_required
+def organisation_list(request):
+    policy.require(request.user, "organisations.view")
+    qs = selectors.visible_organisations(request.user).annotate(people_count=Count("people", filter=Q(people__is_active=True))).order_by("path")
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if q:
+        folded = fold(q)
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__name_folded__contains=folded))
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    template = "organisations/_organisation_rows.html" if request.headers.get("HX-Request") else "organisations/organisation_list.html"
+    return render(request, template, {"page": page, "q": q, "kind": kind, "kinds": Organisation.Kind.choices})
+
+
+@login_required
+def organisation_detail(request, pk):
+    org = get_object_or_404(Organisation.objects.select_related("unit", "parent"), pk=pk)
+    policy.require(request.user, "organisations.view", org)
+    people = selectors.visible_people(request.user).filter(organisation=org) if policy.can(request.user, "people.view") else User.objects.none()
+    children = org.children.select_related("unit").order_by("name")[:500]
+    return render(request, "organisations/organisation_detail.html", {"org": org, "people": people, "children": children})
+
+
+@login_required
+def people_list(request):
+    policy.require(request.user, "people.view")
+    qs = selectors.visible_people(request.user).order_by("organisation__path", "full_name")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "organisations/people_list.html", {"page": page})
+
+
+@login_required
+def official_create(request):
+    policy.require(request.user, "people.manage")
+    form = OfficialForm(request.POST or None, organisations=policy.visible(request.user, "people.manage", Organisation.objects.filter(is_active=True)).order_by("path"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            official = services.create_official(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Đã tạo tài khoản {official.username} cho {official.full_name}.")
+            return redirect("people_list")
+    return render(request, "organisations/official_form.html", {"form": form})
+
+
+@login_required
+def authorisations(request):
+    policy.require(request.user, "delegation_of_authority.grant")
+    deputies = User.objects.filter(organisation=request.user.organisation, role=Role.PROVINCE_DEPUTY, is_active=True)
+    form = AuthorisationForm(request.POST or None, deputies=deputies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authorise_deputy(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Đã ghi nhận ủy quyền.")
+            return redirect("authorisations")
+    grants = DelegationOfAuthority.objects.filter(chairman__organisation=request.user.organisation).select_related("deputy", "chairman")
+    return render(request, "organisations/authorisations.html", {"form": form, "grants": grants})
+
+
+@login_required
+@require_POST
+def revoke_authorisation(request, pk):
+    grant = get_object_or_404(DelegationOfAuthority, pk=pk)
+    try:
+        services.revoke_authorisation(by=request.user, grant=grant, reason=request.POST.get("reason", ""))
+        messages.success(request, "Đã thu hồi ủy quyền.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("authorisations")

@@ -1,0 +1,209 @@
+"""Shared fixtures: a demo province built through the real services, officials per role, and a real browser.
+
+On CI (CI=true) a missing Chromium or Janus fails the run instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make between page actions are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ON_CI = os.environ.get("CI") == "true"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LANG_SON = 20
+BAC_NINH = 24
+
+
+def require_tool(path_or_name: str, what: str) -> str:
+    found = shutil.which(path_or_name) or (path_or_name if os.path.exists(path_or_name) else None)
+    if found:
+        return found
+    if ON_CI:
+        pytest.fail(f"{what} ({path_or_name}) is required on CI but is not installed")
+    pytest.skip(f"{what} not installed here ({path_or_name}); required on CI")
+
+
+# --- Data -------------------------------------------------------------------------
+def _seed_base() -> dict:
+    """Units of Lạng Sơn and Bắc Ninh, and the Lạng Sơn demo province; idempotent and cheap when present."""
+    from tiepdan.organisations import demo as demo_module
+    from tiepdan.organisations.models import AdministrativeUnit
+    from tiepdan.organisations.services import load_administrative_units
+
+    if not AdministrativeUnit.objects.filter(code=f"{BAC_NINH:02d}").exists():
+        load_administrative_units({LANG_SON, BAC_NINH})
+    return demo_module.seed(province_code=LANG_SON)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the base data once per run; each test then rolls back to it.
+
+    A transactional (browser) test flushes the database afterwards; the fixtures
+    below seed again when they find it empty.
+    """
+    with django_db_blocker.unblock():
+        _seed_base()
+
+
+@pytest.fixture
+def units(db):
+    """Lạng Sơn and Bắc Ninh with their real communes (the full 34/3,321 load is tested on its own)."""
+    _seed_base()
+
+
+@pytest.fixture
+def demo(units):
+    """The Lạng Sơn demo province with one account per role (usernames as in organisations.demo)."""
+    return _seed_base()
+
+
+@pytest.fixture
+def other_province(demo):
+    """Bắc Ninh's tree, for checks that one province never sees another's data."""
+    from tiepdan.organisations import demo as demo_module
+    from tiepdan.organisations.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.get(code=f"{BAC_NINH:02d}")
+    orgs = demo_module.province_tree(unit, demo["central"])
+    from tiepdan.organisations.models import Organisation
+
+    orgs["commune"] = Organisation.objects.filter(kind=Organisation.Kind.COMMUNE_COMMITTEE, parent=orgs["committee"]).order_by("unit__code").first()
+    return orgs
+
+
+@pytest.fixture
+def official(demo):
+    """``official("bantcd")`` → the demo user with that username."""
+    from tiepdan.organisations.models import User
+
+    return lambda username: User.objects.get(username=username)
+
+
+@pytest.fixture
+def make_official(db):
+    """Create an official with a role in an organisation, through the real service."""
+    from tiepdan.organisations.services import create_official
+
+    counter = iter(range(1, 10_000))
+
+    def make(role, organisation, username=None, **extra):
+        n = next(counter)
+        return create_official(by=None, username=username or f"{role}-{n}", full_name=extra.pop("full_name", f"Cán bộ Thử {n}"), organisation=organisation, role=role, password="mat-khau-thu-2026", **extra)
+
+    return make
+
+
+# --- A live ASGI server (HTTP + WebSocket) in a thread ------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AsgiServer:
+    def __init__(self):
+        import uvicorn
+
+        from tiepdan.config.asgi import application
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("ASGI test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server_url(transactional_db, settings):
+    """URL of the real ASGI application served on loopback for this test."""
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    server = AsgiServer().start()
+    yield server.url
+    server.stop()
+
+
+# --- Chromium through Playwright ------------------------------------------------------------
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture
+def browser(playwright_instance):
+    path = require_tool(CHROMIUM, "Chromium")
+    browser = playwright_instance.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server_url):
+    """``new_page()`` → a fresh page (own cookies) with camera and microphone allowed."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server_url, locale="vi-VN", permissions=["camera", "microphone"])
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def login():
+    """``login(page, "bantcd")`` signs a demo account in through the real login form."""
+    from tiepdan.organisations.demo import DEMO_PASSWORD
+
+    def do(page, username, password=DEMO_PASSWORD):
+        page.goto("/dang-nhap/")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill(password)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do

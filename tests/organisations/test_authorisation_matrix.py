@@ -1,0 +1,135 @@
+"""Every role against every protected view and service of the house: allowed or refused.
+
+The expectations are written out here by hand, from the roles' duties, not derived
+from the policy table: a change to the table that breaks a duty fails this test.
+"""
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tiepdan.core.roles import Role
+from tiepdan.organisations import services
+from tiepdan.organisations.models import DelegationOfAuthority, Organisation
+
+USERS = ["chutich", "phochutich", "bantcd", "sonnmt", "thanhtra", "cntt", "chutichxa", "canboxa", "cnttxa", "trunguong", "quantri"]
+PROVINCE_WIDE = {"chutich", "phochutich", "bantcd", "thanhtra", "cntt", "quantri", "trunguong"}
+
+ALLOWED = {
+    "home": set(USERS),
+    "organisation_list": set(USERS),
+    "own_board_detail": PROVINCE_WIDE,
+    "second_commune_detail": PROVINCE_WIDE,
+    "own_commune_detail": PROVINCE_WIDE | {"chutichxa", "canboxa", "cnttxa"},
+    "other_province_detail": {"trunguong"},
+    "people_list": {"quantri", "bantcd", "chutich", "phochutich", "chutichxa"},
+    "authorisations": {"chutich"},
+    "audit_log": {"quantri", "thanhtra"},
+    "audit_verify": {"quantri", "thanhtra"},
+}
+
+
+@pytest.fixture
+def targets(demo, other_province):
+    communes = Organisation.objects.filter(parent=demo["committee"], kind=Organisation.Kind.COMMUNE_COMMITTEE).order_by("unit__code")
+    return {
+        "home": ("get", reverse("home")),
+        "organisation_list": ("get", reverse("organisation_list")),
+        "own_board_detail": ("get", reverse("organisation_detail", args=[demo["board"].pk])),
+        "own_commune_detail": ("get", reverse("organisation_detail", args=[demo["commune"].pk])),
+        "second_commune_detail": ("get", reverse("organisation_detail", args=[communes[1].pk])),
+        "other_province_detail": ("get", reverse("organisation_detail", args=[other_province["committee"].pk])),
+        "people_list": ("get", reverse("people_list")),
+        "authorisations": ("get", reverse("authorisations")),
+        "audit_log": ("get", reverse("audit_log")),
+        "audit_verify": ("post", reverse("audit_verify")),
+    }
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_every_role_against_every_view(targets, official, username):
+    client = Client()
+    client.force_login(official(username))
+    outcomes = {}
+    for name, (method, url) in targets.items():
+        outcomes[name] = getattr(client, method)(url).status_code
+    expected = {name: (200 if username in ALLOWED[name] else 403) for name in targets}
+    assert outcomes == expected
+
+
+def test_anonymous_is_sent_to_login_everywhere(targets):
+    client = Client()
+    for method, url in targets.values():
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_refusal_page_explains_why_in_vietnamese(targets, official):
+    client = Client()
+    client.force_login(official("canboxa"))
+    response = client.get(targets["second_commune_detail"][1])
+    assert response.status_code == 403
+    assert "nằm ngoài phạm vi quản lý của đơn vị bạn" in response.content.decode()
+
+
+def test_commune_officer_lists_only_their_own_commune(demo, official):
+    client = Client()
+    client.force_login(official("canboxa"))
+    html = client.get(reverse("organisation_list"), {"kind": "commune_committee"}).content.decode()
+    assert demo["commune"].name in html
+    others = Organisation.objects.filter(kind=Organisation.Kind.COMMUNE_COMMITTEE, parent=demo["committee"]).exclude(pk=demo["commune"].pk)
+    assert not any(o.name in html for o in others[:20])
+
+
+def test_commune_chairman_sees_only_their_communes_people(demo, official):
+    client = Client()
+    client.force_login(official("chutichxa"))
+    html = client.get(reverse("people_list")).content.decode()
+    assert "Triệu Thị Mai" in html  # canboxa, same commune
+    assert "Hoàng Văn Bình" not in html  # bantcd, provincial Board
+
+
+def test_organisation_search_matches_without_diacritics(demo, official):
+    client = Client()
+    client.force_login(official("bantcd"))
+    commune = demo["commune"]
+    from tiepdan.core.text import fold
+
+    html = client.get(reverse("organisation_list"), {"q": fold(commune.unit.name)}).content.decode()
+    assert commune.name in html
+
+
+SERVICE_CASES = {
+    "create_official": {"quantri"},
+    "authorise_deputy": {"chutich"},
+    "revoke_authorisation": {"chutich", "quantri"},
+}
+
+
+def _call(service, user, demo, official):
+    today = timezone.localdate()
+    if service == "create_official":
+        return services.create_official(by=user, username=f"moi-{user.username}", full_name="Cán Bộ Mới", organisation=demo["board"], role=Role.BOARD_OFFICER)
+    if service == "authorise_deputy":
+        return services.authorise_deputy(by=user, deputy=official("phochutich"), valid_from=today, valid_until=today + dt.timedelta(days=5))
+    grant = DelegationOfAuthority.objects.filter(revoked_at__isnull=True).first()
+    return services.revoke_authorisation(by=user, grant=grant, reason="Kiểm thử")
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_CASES))
+@pytest.mark.parametrize("username", USERS)
+def test_every_role_against_every_service(demo, official, service, username):
+    user = official(username)
+    if username in SERVICE_CASES[service]:
+        assert _call(service, user, demo, official) is not None
+    else:
+        with pytest.raises(PermissionDenied):
+            _call(service, user, demo, official)
+
+
+def test_system_admin_of_one_province_cannot_create_accounts_in_another(demo, other_province, official):
+    with pytest.raises(PermissionDenied, match="ngoài phạm vi"):
+        services.create_official(by=official("quantri"), username="x", full_name="X", organisation=other_province["board"], role=Role.BOARD_OFFICER)
