@@ -1,0 +1,93 @@
+"""The verbs of documents: issue a document (number, render, store, audit) and hand a stored file to a reader."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tiepdan.core import audit, policy
+
+from .models import DocumentCounter, DocumentKind, IssuedDocument
+from .render import OfficialDocument, render_docx, render_pdf
+
+FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+
+
+def _next_number(*, organisation, year: int, symbol: str) -> int:
+    """The next number of this organisation, year and symbol. The counter row is locked until the
+    caller's transaction ends, so two officials issuing at once never get the same number
+    (PostgreSQL: row lock; SQLite: its transactions are IMMEDIATE, one writer at a time)."""
+    counter, _ = DocumentCounter.objects.get_or_create(organisation=organisation, year=year, symbol=symbol)
+    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisation) -> IssuedDocument:
+    """Give ``doc`` the next number of ``organisation`` for its symbol and year, render it as DOCX and PDF,
+    store both with their SHA-256, link it to the object it concerns (``about``) and audit the issue."""
+    policy.require(by, "documents.issue", organisation)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": f"Loại văn bản «{kind}» không có trong danh mục; chọn một loại đã khai báo."})
+    if not doc.symbol:
+        raise ValidationError({"symbol": "Văn bản chưa có ký hiệu (ví dụ TB-UBND); hãy tạo văn bản bằng các mẫu trong documents.forms."})
+    year = doc.date.year
+    sequence = _next_number(organisation=organisation, year=year, symbol=doc.symbol)
+    numbered = dataclasses.replace(doc, number=sequence)
+    docx_bytes, pdf_bytes = render_docx(numbered), render_pdf(numbered)
+    issued = IssuedDocument(
+        kind=kind,
+        organisation=organisation,
+        year=year,
+        symbol=doc.symbol,
+        sequence=sequence,
+        number=numbered.number_line.removeprefix("Số: "),
+        title=f"{numbered.type_title} {numbered.summary}".strip()[:300],
+        issued_at=timezone.now(),
+        issued_by=by,
+        docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
+        pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+    )
+    if about is not None:
+        issued.about_type = ContentType.objects.get_for_model(about)
+        issued.about_id = str(about.pk)
+    stem = f"{sequence:04d}-{doc.symbol}"
+    issued.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+    issued.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+    # Files written before the commit: if the transaction fails they stay as orphans, never as a wrong record.
+    issued.full_clean()
+    issued.save()
+    audit.record(
+        actor=by,
+        action="documents.issue",
+        obj=issued,
+        changes={"kind": kind, "number": issued.number, "docx_sha256": issued.docx_sha256, "pdf_sha256": issued.pdf_sha256, "about": f"{issued.about_type.model if issued.about_type else ''}:{issued.about_id}"},
+    )
+    return issued
+
+
+def open_document(*, by, document: IssuedDocument, fmt: str) -> tuple[bytes, str, str]:
+    """(content, media type, file name) of a stored rendering, after the policy and an integrity check; the read is audited
+    (issued documents carry citizens' names and identity numbers)."""
+    policy.require(by, "documents.view", document)
+    if fmt not in FORMATS:
+        raise ValidationError(f"Định dạng «{fmt}» không được hỗ trợ; chọn docx hoặc pdf.")
+    field, expected = (document.docx, document.docx_sha256) if fmt == "docx" else (document.pdf, document.pdf_sha256)
+    with field.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != expected:
+        # Its own transaction: the refusal below must not take the record of the tampering with it.
+        with transaction.atomic():
+            audit.record(actor=by, action="documents.integrity_failed", obj=document, changes={"format": fmt})
+        raise ValidationError("Tệp văn bản đã bị thay đổi sau khi ban hành (mã băm SHA-256 không khớp). Hãy báo quản trị hệ thống để khôi phục từ bản lưu.")
+    with transaction.atomic():
+        audit.record(actor=by, action="documents.download", obj=document, changes={"format": fmt})
+    filename = f"{document.number.replace('/', '-')}.{fmt}"
+    return content, FORMATS[fmt], filename
