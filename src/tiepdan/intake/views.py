@@ -1,0 +1,264 @@
+"""Thin views: ask the policy, call a service or a selector, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tiepdan.core import policy
+from tiepdan.organisations.models import AdministrativeUnit
+
+from . import selectors, services
+from .forms import BoardRegistrationForm, ContactForm, RegistrationForm, apply_errors, parse_papers
+from .models import CommuneBatch, MatterKind, MatterState
+
+
+def _communes_for(user):
+    committee = user.province_committee
+    if committee is None or committee.unit_id is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.filter(parent_id=committee.unit_id).order_by("name")
+
+
+def _matter_or_404(user, pk):
+    matter = selectors.visible_matter(user, pk)
+    if matter is None:
+        raise Http404("Không tìm thấy vụ việc trong phạm vi của đơn vị bạn.")
+    return matter
+
+
+@login_required
+def matter_list(request):
+    policy.require(request.user, "intake.view")
+    g = request.GET
+    commune = None
+    if g.get("commune", "").isdigit():
+        commune = AdministrativeUnit.objects.filter(pk=int(g["commune"])).first()
+    page = selectors.search_matters(request.user, g.get("q", ""), state=g.get("state", ""), kind=g.get("kind", ""), commune=commune, subject_area=g.get("subject_area", ""), page=int(g["page"]) if g.get("page", "").isdigit() else 1)
+    ctx = {"page": page, "q": g.get("q", ""), "state": g.get("state", ""), "kind": g.get("kind", ""), "commune_id": g.get("commune", ""), "states": MatterState.choices, "kinds": MatterKind.choices, "communes": _communes_for(request.user)}
+    template = "intake/_matter_rows.html" if request.headers.get("HX-Request") else "intake/matter_list.html"
+    return render(request, template, ctx)
+
+
+@login_required
+def matter_detail(request, pk):
+    from tiepdan.triage.forms import ClassifyForm, DeclineForm, ProposeForm
+    from tiepdan.triage.rules import Ground, applicable_grounds
+    from tiepdan.triage.services import facts_of, province_code
+
+    matter = _matter_or_404(request.user, pk)
+    user = request.user
+    ctx = {
+        "m": matter,
+        "transitions": matter.transitions.select_related("by"),
+        "petitions": matter.petitions.prefetch_related("attachments"),
+        "proposals": matter.proposals.select_related("proposed_by"),
+        "decisions": matter.decisions.select_related("decided_by"),
+        "may": {a.replace(".", "_"): policy.can(user, a, matter) for a in ("triage.classify", "triage.propose", "triage.decline", "triage.return", "triage.link_repeat", "intake.withdraw", "intake.record_consent", "intake.view_protected_identity", "intake.attach", "intake.resubmit")},
+    }
+    if ctx["may"]["triage_classify"] and matter.state in (MatterState.RECEIVED, MatterState.CLASSIFIED):
+        ctx["classify_form"] = ClassifyForm(matter=matter)
+        ctx["repeats"] = selectors.possible_repeats(matter)
+    if ctx["may"]["triage_propose"] and matter.state == MatterState.CLASSIFIED:
+        grounds = applicable_grounds(facts_of(matter), province_code(matter))
+        ctx["propose_form"] = ProposeForm(grounds=[(g, Ground(g).label) for g in grounds])
+        ctx["decline_form"] = DeclineForm()
+    return render(request, "intake/matter_detail.html", ctx)
+
+
+@login_required
+def register(request):
+    policy.require(request.user, "intake.register")
+    form = BoardRegistrationForm(request.POST or None, communes=_communes_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        citizen, matter = form.to_data()
+        try:
+            m = services.register_at_board(by=request.user, citizen=citizen, matter=matter, channel=form.cleaned_data["channel"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã tiếp nhận {m}. Hãy phân loại vụ việc.")
+            return redirect("intake:matter_detail", m.pk)
+    return render(request, "intake/register.html", {"form": form, "title": "Tiếp nhận đăng ký tại Ban Tiếp công dân"})
+
+
+@login_required
+def contact(request):
+    policy.require(request.user, "intake.log_contact")
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_contact(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã ghi nhận liên hệ. Công dân cần gửi đơn bằng văn bản để được đăng ký tiếp.")
+            return redirect("intake:contact")
+    from .models import Contact
+
+    contacts = policy.visible(request.user, "intake.log_contact", Contact.objects.select_related("recorded_by"))[:30]
+    return render(request, "intake/contact.html", {"form": form, "contacts": contacts})
+
+
+@login_required
+def commune_list(request):
+    """The commune's list (commune officer) or the lists sent by communes (Board officer)."""
+    user = request.user
+    if policy.can(user, "intake.register_household"):
+        batch = services.current_batch(user)
+        form = RegistrationForm(request.POST or None, communes=AdministrativeUnit.objects.filter(pk=user.organisation.unit_id), initial={"commune": user.organisation.unit_id})
+        if request.method == "POST" and form.is_valid():
+            citizen, matter = form.to_data()
+            try:
+                services.record_household(by=user, citizen=citizen, matter=matter)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"Đã ghi nhận hộ {citizen.full_name} vào danh sách.")
+                return redirect("intake:commune_list")
+        sent = CommuneBatch.objects.filter(commune_committee=user.organisation).exclude(state__in=[CommuneBatch.State.DRAFT, CommuneBatch.State.RETURNED]).order_by("-created_at")[:10]
+        matters = batch.matters.select_related("citizen").order_by("registered_at") if batch else []
+        return render(request, "intake/commune_list.html", {"batch": batch, "matters": matters, "form": form, "sent": sent})
+    policy.require(user, "triage.return")
+    batches = policy.visible(user, "triage.return", CommuneBatch.objects.filter(state=CommuneBatch.State.SUBMITTED).select_related("commune_committee")).order_by("submitted_at")
+    return render(request, "intake/commune_batches.html", {"batches": [(b, b.matters.select_related("citizen").order_by("registered_at")) for b in batches]})
+
+
+@login_required
+@require_POST
+def submit_batch(request, pk):
+    batch = get_object_or_404(CommuneBatch, pk=pk)
+    try:
+        services.submit_batch(by=request.user, batch=batch)
+        messages.success(request, "Đã gửi danh sách lên Ban Tiếp công dân tỉnh.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:commune_list")
+
+
+@login_required
+@require_POST
+def return_batch(request, pk):
+    batch = get_object_or_404(CommuneBatch, pk=pk)
+    try:
+        services.return_batch(by=request.user, batch=batch, reason=request.POST.get("reason", ""))
+        messages.success(request, f"Đã trả lại danh sách của {batch.commune_committee} để bổ sung.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:commune_list")
+
+
+@login_required
+@require_POST
+def complete(request, pk):
+    matter = _matter_or_404(request.user, pk)
+    try:
+        services.complete_matter(by=request.user, matter=matter, summary=request.POST.get("summary", ""), request=request.POST.get("request", matter.request), papers=parse_papers(request.POST.get("papers", "")))
+        messages.success(request, "Đã bổ sung vụ việc. Gửi lại danh sách khi đã bổ sung đủ.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:commune_list")
+
+
+@login_required
+@require_POST
+def consent(request, pk):
+    matter = _matter_or_404(request.user, pk)
+    try:
+        services.record_online_consent(by=request.user, matter=matter, consent=request.POST.get("consent") == "1")
+        messages.success(request, "Đã ghi nhận ý kiến của công dân về việc tiếp trực tuyến.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:matter_detail", pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    matter = _matter_or_404(request.user, pk)
+    try:
+        services.withdraw(by=request.user, matter=matter, reason=request.POST.get("reason", ""))
+        messages.success(request, "Đã ghi nhận công dân rút yêu cầu.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:matter_detail", pk)
+
+
+@login_required
+@require_POST
+def reveal_identity(request, pk):
+    """htmx: the protected denouncer's identity, shown once; the read is audited."""
+    matter = _matter_or_404(request.user, pk)
+    citizen = services.reveal_identity(by=request.user, matter=matter)
+    return render(request, "intake/_identity.html", {"c": citizen, "m": matter})
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    matter = _matter_or_404(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Tệp đính kèm: chưa chọn tệp. Hãy chọn tệp PDF, JPEG hoặc PNG.")
+        return redirect("intake:matter_detail", pk)
+    from .rules import MAX_ATTACHMENT_BYTES, attachment_problem
+
+    if upload.size > MAX_ATTACHMENT_BYTES:  # refused before reading it into memory
+        messages.error(request, attachment_problem(upload.name, upload.size, upload.read(16)))
+        return redirect("intake:matter_detail", pk)
+    try:
+        services.add_attachment(by=request.user, petition=matter.petitions.order_by("-received_at").first(), name=upload.name, data=upload.read())
+        messages.success(request, f"Đã đính kèm «{upload.name}».")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:matter_detail", pk)
+
+
+@login_required
+def overdue(request):
+    """What waits too long: matters past their step's deadline, petitions nearing 45 days (Decree 154/2026 Art. 41(3)(b))."""
+    policy.require(request.user, "triage.classify")
+    now = timezone.now()
+    scope = selectors.scoped_matters(request.user)
+    matters = selectors.matters_overdue(now).filter(pk__in=scope.values("pk")).select_related("citizen", "commune").order_by("state_due_at")[:200]
+    petitions = selectors.petitions_nearing_45_days(now).filter(matter__in=scope.values("pk")).select_related("matter", "matter__citizen", "matter__commune").order_by("received_at")[:200]
+    return render(request, "intake/overdue.html", {"matters": matters, "petitions": petitions, "now": now})
+
+
+@login_required
+def register_book(request):
+    policy.require(request.user, "intake.register_book")
+    rows = selectors.register_book_rows(request.user)
+    if request.GET.get("format") == "xlsx":
+        from tiepdan.core import audit
+        from tiepdan.documents.registerbook import export_xlsx
+
+        committee = request.user.province_committee
+        audit.record(actor=request.user, action="register_book.export", object_type="intake.petition", object_repr=f"{len(rows)} dòng")
+        content = export_xlsx(rows, organisation="Ban Tiếp công dân tỉnh", parent_body=committee.name if committee else "", period=f"Đến ngày {timezone.localdate():%d/%m/%Y}")
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="so-tiep-cong-dan.xlsx"'
+        return response
+    return render(request, "intake/register_book.html", {"rows": rows[-200:], "total": len(rows)})
+
+
+@login_required
+def reply(request, pk, fmt):
+    from tiepdan.triage.models import Decision
+    from tiepdan.triage.replies import reply_file
+
+    if fmt not in ("docx", "pdf"):
+        raise Http404("Văn bản trả lời có dạng DOCX hoặc PDF.")
+    matter = _matter_or_404(request.user, pk)
+    decision = Decision.objects.filter(matter=matter, outcome=Decision.Outcome.DECLINED).select_related("decided_by").first()
+    if decision is None:
+        raise Http404("Vụ việc này không có văn bản trả lời.")
+    content, name, mime = reply_file(by=request.user, decision=decision, fmt=fmt)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+

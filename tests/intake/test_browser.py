@@ -1,0 +1,62 @@
+"""A commune's list walks to the Board, comes back for completion, goes again, and the Chairman approves: real pages in Chromium."""
+import pytest
+
+from tiepdan.intake.models import CommuneBatch, Matter, MatterState
+
+
+@pytest.mark.browser
+def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(demo, new_page, login):
+    commune = login(new_page(), "canboxa")
+    commune.goto("/vu-viec/danh-sach-xa/")
+    commune.get_by_label("Họ và tên").fill("Hoàng Văn Páo")
+    commune.get_by_label("Số CCCD (12 chữ số)").fill("020058004711")
+    commune.get_by_label("Ngày sinh").fill("1958-04-02")
+    commune.get_by_label("Địa chỉ (thôn, bản, số nhà)").fill("Thôn Nà Lầu")
+    commune.get_by_label("Loại vụ việc").select_option("complaint")
+    commune.get_by_label("Lĩnh vực").select_option("land")
+    commune.get_by_label("Tóm tắt nội dung").fill("Khiếu nại quyết định thu hồi đất làm đường tránh, giá bồi thường thấp.")
+    commune.get_by_label("Công dân đồng ý được tiếp trực tuyến").check()
+    commune.get_by_role("button", name="Thêm vào danh sách").click()
+    assert commune.get_by_text("Đã ghi nhận hộ Hoàng Văn Páo vào danh sách.").is_visible()
+    commune.get_by_role("button", name="Gửi danh sách lên Ban Tiếp công dân tỉnh").click()
+    assert commune.get_by_text("Đã gửi danh sách lên Ban Tiếp công dân tỉnh.").is_visible()
+    matter = Matter.objects.get(citizen__id_number="020058004711")
+
+    board = login(new_page(), "bantcd")
+    board.goto("/vu-viec/danh-sach-xa/")
+    board.get_by_label("Lý do trả lại để xã bổ sung").fill("Thiếu bản chụp quyết định thu hồi đất")
+    board.get_by_role("button", name="Trả lại danh sách").click()
+    assert board.get_by_text("Không có danh sách nào đang chờ Ban xử lý.").is_visible()
+
+    commune.goto("/vu-viec/danh-sach-xa/")
+    assert "Thiếu bản chụp quyết định thu hồi đất" in commune.locator("#returned-reason").inner_text()
+    commune.get_by_label("Giấy tờ bổ sung").fill("Quyết định thu hồi đất; 2; bản chụp")
+    commune.get_by_role("button", name="Lưu bổ sung").click()
+    commune.get_by_role("button", name="Gửi lại danh sách").click()
+    assert commune.get_by_text("Đã gửi danh sách lên Ban Tiếp công dân tỉnh.").is_visible()
+    assert CommuneBatch.objects.get().state == CommuneBatch.State.SUBMITTED
+
+    board.goto("/vu-viec/danh-sach-xa/")
+    board.get_by_role("link", name=str(matter.pk), exact=True).click()
+    board.get_by_label("Loại vụ việc").select_option("complaint")
+    board.get_by_label("Cơ quan liên quan").select_option(label="Sở Nông nghiệp và Môi trường tỉnh Lạng Sơn")
+    board.get_by_role("button", name="Phân loại").click()
+    assert board.get_by_text("Đã phân loại vụ việc.").is_visible()
+    board.get_by_label("Căn cứ đề xuất tiếp trực tuyến").select_option("art20_1")
+    board.get_by_label("Lý do đề xuất").fill("Cần Sở NN&MT đối thoại trực tiếp với hộ dân từ điểm cầu xã.")
+    board.get_by_role("button", name="Đề xuất Chủ tịch UBND tỉnh").click()
+    assert board.get_by_text("Đã đề xuất Chủ tịch UBND tỉnh tiếp trực tuyến.").is_visible()
+
+    chairman = login(new_page(), "chutich")
+    chairman.goto("/de-xuat/")
+    card = chairman.locator("article", has_text=f"Vụ việc số {matter.pk}")
+    assert "Cần Sở NN&MT đối thoại trực tiếp" in card.locator("p", has_text="Ban đề xuất").inner_text()
+    assert "Thiếu bản chụp quyết định thu hồi đất" in card.locator("details", has_text="Quá trình xử lý").text_content()  # the history travels with the proposal
+    card.get_by_label("Sở Nông nghiệp và Môi trường tỉnh Lạng Sơn").check()
+    card.get_by_role("button", name=f"Đồng ý tiếp Vụ việc số {matter.pk}").click()
+    assert chairman.get_by_text(f"Đã đồng ý tiếp Vụ việc số {matter.pk}").is_visible()
+
+    matter.refresh_from_db()
+    assert matter.state == MatterState.APPROVED
+    assert [a.short_name for a in matter.agencies_required.all()] == ["Sở NN&MT"]
+    assert list(matter.transitions.values_list("to_state", flat=True)) == ["received", "returned", "received", "classified", "proposed", "approved"]

@@ -1,0 +1,123 @@
+"""The pages through Django's test client: who sees what, bad input shown on the form, nothing half-stored."""
+import pytest
+
+from tiepdan.intake.models import Matter, MatterState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_user(client, official):
+    def login(username):
+        client.force_login(official(username))
+        return client
+    return login
+
+
+def test_matter_list_search_through_the_view(as_user, board_matter):
+    m = board_matter()
+    c = as_user("bantcd")
+    page = c.get("/vu-viec/", {"q": "nguyen van binh"}).content.decode()
+    assert f'href="/vu-viec/{m.pk}/"' in page and "Nguyễn Văn Bình" in page
+    rows = c.get("/vu-viec/", {"q": "tran thi khong co"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Không có vụ việc phù hợp" in rows and "<html" not in rows
+
+
+def test_commune_officer_of_another_commune_gets_404(as_user, household, communes, make_official, client):
+    m = household()
+    client.force_login(make_official("commune_officer", communes[1]))
+    assert client.get(f"/vu-viec/{m.pk}/").status_code == 404
+
+
+def test_register_form_shows_the_cccd_error_on_its_field(as_user, communes):
+    c = as_user("bantcd")
+    response = c.post("/vu-viec/dang-ky/", {
+        "channel": "in_person", "full_name": "Nguyễn Văn Bình", "id_number": "020071123456", "date_of_birth": "1970-01-01",
+        "commune": communes[0].unit_id, "address": "Thôn 1", "kind": "complaint", "subject_area": "land", "summary": "Khiếu nại về bồi thường đất đai", "members_count": 1,
+    })
+    assert response.status_code == 200
+    assert "chữ số thứ 5-6" in response.content.decode()
+    assert Matter.objects.count() == 0
+
+
+def test_register_form_refuses_script_in_summary(as_user, communes):
+    c = as_user("bantcd")
+    response = c.post("/vu-viec/dang-ky/", {
+        "channel": "letter", "full_name": "Nguyễn Văn Bình", "id_number": "020070123456", "date_of_birth": "1970-01-01",
+        "commune": communes[0].unit_id, "address": "Thôn 1", "kind": "complaint", "subject_area": "land", "summary": "<script>alert(1)</script> đất đai", "members_count": 1,
+    })
+    assert "Tóm tắt nội dung: không được chứa mã HTML" in response.content.decode()
+    assert Matter.objects.count() == 0
+
+
+def test_oversized_attachment_refused_through_the_page(as_user, board_matter, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tiepdan.intake.rules import MAX_ATTACHMENT_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    m = board_matter()
+    c = as_user("bantcd")
+    big = SimpleUploadedFile("don.pdf", b"%PDF-1.7\n" + b"0" * MAX_ATTACHMENT_BYTES, content_type="application/pdf")
+    page = c.post(f"/vu-viec/{m.pk}/dinh-kem/", {"file": big}, follow=True).content.decode()
+    assert "vượt quá giới hạn 10 MB" in page
+    assert m.petitions.get().attachments.count() == 0
+
+
+def test_identity_reveal_only_for_board_and_audited(as_user, household, client, official):
+    from tiepdan.core.models import AuditEntry
+
+    m = household(kind="denunciation", identity_protected=True, summary="Tố cáo cán bộ địa chính xã nhận tiền khi làm hồ sơ đất")
+    c = as_user("canboxa")
+    page = c.get(f"/vu-viec/{m.pk}/").content.decode()
+    assert "Người tố cáo yêu cầu giữ bí mật" in page and "Nguyễn Văn Bình" not in page
+    assert "Xem danh tính" not in page
+    assert c.post(f"/vu-viec/{m.pk}/danh-tinh/").status_code == 403
+    c = as_user("bantcd")
+    assert "Nguyễn Văn Bình" not in c.get(f"/vu-viec/{m.pk}/").content.decode()
+    assert "Nguyễn Văn Bình" in c.post(f"/vu-viec/{m.pk}/danh-tinh/").content.decode()
+    assert AuditEntry.objects.filter(action="matter.identity_read", object_id=str(m.pk)).count() == 1
+
+
+def test_register_book_exports_xlsx(as_user, board_matter):
+    board_matter()
+    response = as_user("bantcd").get("/vu-viec/so-tiep-cong-dan/", {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert any("Nguyễn Văn Bình" in str(cell.value) for row in ws.iter_rows() for cell in row)
+
+
+def test_chairman_approves_from_the_proposals_page(as_user, board_matter, official, demo):
+    from tiepdan.triage import services
+    from tiepdan.triage.rules import Ground
+
+    m = board_matter(wants_online=True)
+    services.classify(by=official("bantcd"), matter=m, kind="complaint", subject_area="land")
+    services.propose(by=official("bantcd"), matter=m, ground=Ground.ART20_COMPLEX, reason="Cần nhiều sở cùng đối thoại")
+    c = as_user("chutich")
+    page = c.get("/de-xuat/").content.decode()
+    assert m.summary[:40] in page and "Cần nhiều sở cùng đối thoại" in page
+    c.post(f"/de-xuat/vu-viec/{m.pk}/quyet-dinh/", {"decision": "approve", "agencies_required": [demo["Sở NN&MT"].pk]})
+    m.refresh_from_db()
+    assert m.state == MatterState.APPROVED and list(m.agencies_required.all()) == [demo["Sở NN&MT"]]
+
+
+def test_commune_officer_cannot_open_the_proposals_page(as_user):
+    assert as_user("canboxa").get("/de-xuat/").status_code == 403
+
+
+def test_pages_render_for_each_role(as_user, board_matter, household):
+    m = board_matter()
+    household()
+    for username, urls in {
+        "bantcd": ["/vu-viec/", f"/vu-viec/{m.pk}/", "/vu-viec/dang-ky/", "/vu-viec/lien-he/", "/vu-viec/danh-sach-xa/", "/vu-viec/so-tiep-cong-dan/", "/de-xuat/"],
+        "canboxa": ["/vu-viec/", "/vu-viec/danh-sach-xa/"],
+        "chutich": ["/vu-viec/", "/de-xuat/", "/"],
+    }.items():
+        c = as_user(username)
+        for url in urls:
+            assert c.get(url).status_code == 200, (username, url)
