@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BridgesConfig(AppConfig):
+    name = "tiepdan.bridges"
+    label = "bridges"
