@@ -1,0 +1,122 @@
+"""Invitations (giấy mời) and the session notice, issued through the documents engine, at least 5 working days ahead.
+
+Nghị định 154/2026, Điều 23(1): the central point notifies the citizen and the agencies
+at least 5 working days before. Later than that the Board must say why (audited), or move
+the session.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from tiepdan.core import audit, policy
+from tiepdan.core.roles import Role
+from tiepdan.documents import forms as doc_forms
+from tiepdan.documents.models import DocumentKind
+from tiepdan.documents.render import Signature
+from tiepdan.documents.services import issue_document
+
+from . import rules, selectors, services
+from .agenda import agenda_of
+from .models import ParticipantKind, PointRole, ReceptionSession, SessionStatus
+
+log = logging.getLogger(__name__)
+# Who gets a personal invitation: the people the session brings in, not the chair's own office.
+INVITED_KINDS = {ParticipantKind.AGENCY_LEADER, ParticipantKind.CENTRAL_BOARD, ParticipantKind.COMMUNE_CHAIRMAN, ParticipantKind.CITIZEN}
+
+
+def _issuer(session: ReceptionSession) -> doc_forms.Issuer:
+    committee = session.province_committee
+    chair = session.chair
+    if chair is not None and chair.role == Role.PROVINCE_DEPUTY:
+        signature = Signature(title="Phó Chủ tịch", signer_name=chair.full_name, authority="TM. Ủy ban nhân dân", on_behalf="KT. Chủ tịch")
+    else:
+        signature = Signature(title="Chủ tịch", signer_name=chair.full_name if chair else "", authority="TM. Ủy ban nhân dân")
+    return doc_forms.Issuer(issuing_body=committee.name, place=committee.unit.name if committee.unit_id else "", signature=signature)
+
+
+def session_info(session: ReceptionSession) -> doc_forms.SessionInfo:
+    chair = session.chair
+    title = "Phó Chủ tịch UBND tỉnh (được Chủ tịch ủy quyền)" if chair is not None and chair.role == Role.PROVINCE_DEPUTY else "Chủ tịch UBND tỉnh"
+    return doc_forms.SessionInfo(
+        chair_title=title, chair_name=chair.full_name if chair else "",
+        starts_at=timezone.localtime(session.online_starts_at), ends_at=timezone.localtime(session.online_ends_at),
+        central_point=session.location, online=not session.in_person_only, periodic=session.kind == "periodic",
+    )
+
+
+def notice_check(session: ReceptionSession, today: dt.date) -> tuple[bool, dt.date]:
+    conf = services.settings_for(session.province_committee)
+    deadline = rules.notice_deadline(session.date, working_days=conf.notice_working_days)
+    return today <= deadline, deadline
+
+
+@transaction.atomic
+def send_invitations(*, by, session: ReceptionSession, late_reason: str = "", today: dt.date | None = None) -> list:
+    """Issue the session notice and one invitation per invited person; e-mail them; the session moves to «invitations sent»."""
+    policy.require(by, "scheduling.plan", session)
+    policy.require(by, "documents.issue", session.province_committee)
+    session = services._locked(session)
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(f"Phiên đang ở trạng thái «{session.get_status_display()}»; giấy mời chỉ gửi một lần, khi phiên mới lên lịch. Thay đổi sau đó gửi bằng thông báo thay đổi.")
+    if session.chair_id is None:
+        raise ValidationError("Chưa phân công người chủ trì; hãy phân công trước khi gửi giấy mời.")
+    today = today or timezone.localdate()
+    timely, deadline = notice_check(session, today)
+    if not timely and not late_reason.strip():
+        raise ValidationError(
+            f"Đã quá hạn gửi thông báo: chậm nhất ngày {deadline:%d/%m/%Y} (5 ngày làm việc trước phiên, Nghị định 154/2026 Điều 23). "
+            "Hãy đổi ngày phiên, hoặc nêu lý do gửi muộn để ghi nhận."
+        )
+    issuer, info = _issuer(session), session_info(session)
+    items = list(agenda_of(session))
+    points = list(selectors.session_points(session))
+    lines = [
+        doc_forms.AgendaLine(
+            citizen=i.matter.citizen.full_name + (f" (đại diện đoàn {i.matter.people_count} người)" if i.matter.delegation_id else ""),
+            address=f"{i.matter.citizen.address}, {i.matter.commune}", summary=i.matter.summary,
+            bridge_point=str(i.bridge_point) if i.bridge_point_id else ("Điểm cầu trung tâm" if not i.matter.wants_online else f"UBND {i.matter.commune}"),
+            agencies=", ".join(a.short_name or a.name for a in i.matter.agencies_required.all()),
+        )
+        for i in items
+    ]
+    participants = [f"{p.display_name} – {p.get_kind_display()}" for point in points for p in point.participants.all() if p.kind != ParticipantKind.CITIZEN]
+    component = [str(p.bridge_point or p.organisation) for p in points if p.role != PointRole.CENTRAL]
+    issued = [issue_document(by=by, kind=DocumentKind.SESSION_NOTICE, about=session, organisation=session.province_committee,
+                             doc=doc_forms.session_notice(issuer=issuer, on=today, session=info, agenda=lines, participants=participants, component_points=component))]
+    mails = []
+    for point in points:
+        for person in point.participants.all():
+            if person.kind not in INVITED_KINDS:
+                continue
+            attend_at = "Điểm cầu trung tâm: " + session.location if point.role == PointRole.CENTRAL else f"Điểm cầu {point.bridge_point or point.organisation}"
+            purpose = "Trình bày nội dung khiếu nại, kiến nghị với lãnh đạo UBND tỉnh." if person.kind == ParticipantKind.CITIZEN else "Tham dự, báo cáo, giải trình các nội dung liên quan đến vụ việc của công dân."
+            invitee = f"Ông (bà) {person.display_name}" if person.kind == ParticipantKind.CITIZEN else f"{person.display_name} ({point.organisation})"
+            doc = issue_document(by=by, kind=DocumentKind.INVITATION, about=session, organisation=session.province_committee,
+                                 doc=doc_forms.invitation(issuer=issuer, on=today, invitee=invitee, session=info, attend_at=attend_at, purpose=purpose,
+                                                          requests=["Mang theo giấy tờ tùy thân (căn cước) và tài liệu liên quan."] if person.kind == ParticipantKind.CITIZEN else ["Cử lãnh đạo, người ghi chép và mang theo hồ sơ liên quan (Nghị định 154/2026, Điều 26)."]))
+            issued.append(doc)
+            email = person.user.email if person.user_id else person.email
+            if email:
+                mails.append((f"[Tiếp công dân] Giấy mời {doc.number}", f"Kính gửi {invitee},\n\n{session} từ {timezone.localtime(session.online_starts_at):%H:%M}. Địa điểm: {attend_at}.\nGiấy mời số {doc.number}.", django_settings.DEFAULT_FROM_EMAIL, [email]))
+    services.transition(by=by, session=session, to=SessionStatus.INVITATIONS_SENT)
+    session.invitations_sent_at = timezone.now()
+    session.save(update_fields=["invitations_sent_at"])
+    audit.record(actor=by, action="scheduling.invitations", obj=session, reason=late_reason.strip(),
+                 changes={"documents": [d.number for d in issued], "late": not timely, "deadline": str(deadline)})
+
+    def send():
+        try:
+            send_mass_mail(mails, fail_silently=False)
+        except Exception:  # the documents stand; the Board sees them on the session page and can send them by post
+            log.exception("Invitations of session %s: e-mail failed", session.pk)
+
+    if mails:
+        transaction.on_commit(send)
+    return issued

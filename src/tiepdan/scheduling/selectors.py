@@ -1,0 +1,61 @@
+"""Read-side queries about sessions that several callers share (pages, the live room, reports, the feed)."""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tiepdan.core import policy
+from tiepdan.organisations.models import Organisation
+
+from .models import ReceptionSession, SessionPoint, SessionStatus
+
+# Organisations whose people follow every session of their province (not only those they are invited to).
+PROVINCE_WIDE_KINDS = {
+    Organisation.Kind.PROVINCE_COMMITTEE,
+    Organisation.Kind.PROVINCE_BOARD,
+    Organisation.Kind.PROVINCE_INSPECTORATE,
+    Organisation.Kind.IT_CENTRE,
+}
+
+
+def visible_sessions(user) -> QuerySet[ReceptionSession]:
+    """Sessions of the user's province, or those the user's commune or agency takes part in."""
+    return policy.visible(user, "scheduling.view", ReceptionSession.objects.select_related("province_committee", "chair", "minute_taker"))
+
+
+def session_points(session: ReceptionSession) -> QuerySet[SessionPoint]:
+    """The points taking part, central first, each with its organisation and the people who sit there."""
+    return session.points.select_related("organisation").prefetch_related("participants__user").order_by("role", "organisation__name")
+
+
+def sessions_for_organisation(organisation: Organisation) -> QuerySet[ReceptionSession]:
+    """What an organisation's calendar shows: all of its province's sessions for province-wide bodies, else those it takes part in."""
+    qs = ReceptionSession.objects.select_related("province_committee", "chair")
+    if organisation.kind == Organisation.Kind.CENTRAL_BOARD:
+        return qs.filter(points__organisation=organisation).distinct()
+    if organisation.kind in PROVINCE_WIDE_KINDS:
+        committee = organisation.province_committee
+        return qs.filter(province_committee=committee) if committee else qs.none()
+    return qs.filter(points__organisation=organisation).distinct()
+
+
+def upcoming(queryset: QuerySet[ReceptionSession], today) -> QuerySet[ReceptionSession]:
+    return queryset.filter(date__gte=today).exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.CLOSED])
+
+
+def open_sessions_q() -> Q:
+    return ~Q(status__in=[SessionStatus.CANCELLED, SessionStatus.CLOSED])
+
+
+def invitation_overdue_ids(sessions, today) -> set[int]:
+    """Planned sessions whose notice deadline (Decree 154/2026 Art. 23(1)) has passed without invitations: the Board's to act on."""
+    from . import rules
+
+    cal = rules.working_calendar(range(today.year - 1, today.year + 2))
+    return {s.pk for s in sessions if s.status == SessionStatus.PLANNED and s.date >= today and today > rules.notice_deadline(s.date, cal)}
+
+
+def recent_changes(user, limit: int = 8):
+    """The in-app side of change notices: the latest changes to sessions the user can see (their calendar's bell)."""
+    from .models import ChangeNotice
+
+    return ChangeNotice.objects.filter(session__in=visible_sessions(user).values("pk"), matter__isnull=True).select_related("session").order_by("-at")[:limit]
