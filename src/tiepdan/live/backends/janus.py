@@ -1,0 +1,226 @@
+"""The SFU back end: a Janus VideoRoom per live room, created and destroyed by the app server.
+
+What only the server holds: the room's ``secret`` (edit, kick, destroy), the
+VideoRoom ``admin_key`` (create) and the Admin API secret (tokens). What a point's
+browser gets (``credentials_for``): the room number, its ``pin`` and a token of its
+own, valid in Janus (core ``token_auth``) and in this room's ``allowed`` list.
+A point removed from the session has its token revoked and is kicked
+(``revoke_point``); a stale token is refused by Janus itself.
+
+Tokens are not stored: each is an HMAC of the grant's identity under a key only
+the server knows, so the database never holds a usable credential.
+
+Janus keeps rooms and tokens in memory only: if it restarted, ``open_room``
+builds the room again from the database (idempotent), and the room's services
+call it before handing out credentials.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..janus.client import JanusClient, JanusError, JanusUnavailable
+from ..janus.config import admin_secret
+from . import MediaBackend, ice_servers
+
+log = logging.getLogger(__name__)
+
+# Up to this many points everyone receives everyone; above it a point receives the
+# central point and the spotlighted one (a commune's downlink is 5 Mbps).
+SUBSCRIBE_ALL_UP_TO = 6
+NO_SUCH_ROOM = 426  # JANUS_VIDEOROOM_ERROR_NO_SUCH_ROOM
+ROOM_EXISTS = 427  # JANUS_VIDEOROOM_ERROR_ROOM_EXISTS
+NO_SUCH_FEED = 428  # JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED
+
+
+def client(timeout_s: float | None = None) -> JanusClient:
+    return JanusClient(
+        http_url=f"http://127.0.0.1:{settings.JANUS_HTTP_PORT}/janus",
+        admin_url=f"http://127.0.0.1:{settings.JANUS_ADMIN_PORT}/admin",
+        admin_secret=admin_secret(),
+        token=server_token(),
+        timeout_s=timeout_s or settings.JANUS_HEALTH_TIMEOUT_S,
+    )
+
+
+def server_token() -> str:
+    """The app server's own Janus token (added through the Admin API before each use)."""
+    return admin_secret(purpose=b"tiepdan-janus-server-token")[:40]
+
+
+def grant_token(grant) -> str:
+    """A point's token: re-derived when needed, different for each grant (a re-admitted point gets a new one)."""
+    key = admin_secret(purpose=b"tiepdan-janus-point-token").encode()
+    message = f"{grant.janus_room.room_number}:{grant.point_id}:{grant.nonce}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+
+
+def publish_bitrate_kbps(point) -> int:
+    """A component point publishes within its 5 Mbps uplink; the central point (30 Mbps) higher."""
+    from ..models import PointRole
+
+    if point.role == PointRole.CENTRAL:
+        return settings.JANUS_CENTRAL_BITRATE_KBPS
+    return settings.JANUS_COMPONENT_BITRATE_KBPS
+
+
+def browser_ws_url() -> str:
+    return settings.JANUS_PUBLIC_WS_URL or f"ws://{settings.JANUS_WS_IP}:{settings.JANUS_WS_PORT}/"
+
+
+class JanusBackend(MediaBackend):
+    name = "janus"
+    client_module = "janus.js"
+
+    # --- the room -----------------------------------------------------------------------
+    def open_room(self, room) -> None:
+        """Create (or re-create after a Janus restart) the VideoRoom, with every live grant's token."""
+        from ..models import JanusRoom
+
+        janus_room = JanusRoom.objects.filter(room=room).first()
+        if janus_room is None:
+            janus_room = JanusRoom.objects.create(
+                room=room,
+                room_number=secrets.randbelow(2**52) + 1,  # exact in JavaScript numbers
+                secret=secrets.token_urlsafe(24),
+                pin=secrets.token_urlsafe(9),
+            )
+        c = client()
+        c.add_token(server_token())
+        tokens = [grant_token(g) for g in janus_room.grants.filter(revoked_at__isnull=True)]
+        with c.videoroom() as vr:
+            if vr.request({"request": "exists", "room": janus_room.room_number}).get("exists"):
+                return
+            vr.request({
+                "request": "create",
+                "admin_key": admin_secret(purpose=b"tiepdan-janus-videoroom"),
+                "room": janus_room.room_number,
+                "description": f"tiepdan-{room.pk}",
+                "secret": janus_room.secret,
+                "pin": janus_room.pin,
+                "is_private": True,
+                "permanent": False,
+                "publishers": max(6, room.points.count() + 2),
+                "bitrate": settings.JANUS_COMPONENT_BITRATE_KBPS * 1000,
+                "bitrate_cap": False,  # the central point may go above the component cap
+                "fir_freq": 10,
+                "audiocodec": "opus",
+                "videocodec": "vp8",
+                "notify_joining": True,
+                # Ready for the recording issue: switch ``record`` on, files go under the data dir.
+                "record": False,
+                "rec_dir": str(settings.JANUS_REC_DIR / f"room-{room.pk}"),
+                "allowed": tokens,
+            })
+        for token in tokens:
+            c.add_token(token)
+
+    def close_room(self, room) -> None:
+        from ..models import JanusRoom
+
+        janus_room = JanusRoom.objects.filter(room=room, destroyed_at__isnull=True).first()
+        if janus_room is None:
+            return
+        try:
+            c = client()
+            c.add_token(server_token())
+            with c.videoroom() as vr:
+                try:
+                    vr.request({"request": "destroy", "room": janus_room.room_number, "secret": janus_room.secret})
+                except JanusError as exc:
+                    if exc.code != NO_SUCH_ROOM:
+                        raise
+            for grant in janus_room.grants.filter(revoked_at__isnull=True):
+                c.remove_token(grant_token(grant))
+        except JanusUnavailable:
+            log.warning("Janus unreachable while closing room %s: its in-memory room went with it", room.pk)
+        now = timezone.now()
+        janus_room.grants.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_reason="Phiên đã kết thúc")
+        janus_room.destroyed_at = now
+        janus_room.save(update_fields=["destroyed_at"])
+
+    # --- a point ------------------------------------------------------------------------
+    @transaction.atomic
+    def credentials_for(self, room, point) -> dict:
+        from ..models import JanusGrant, JanusRoom
+
+        janus_room = JanusRoom.objects.filter(room=room, destroyed_at__isnull=True).first()
+        if janus_room is None:
+            self.open_room(room)
+            janus_room = JanusRoom.objects.get(room=room)
+        grant, _ = JanusGrant.objects.get_or_create(janus_room=janus_room, point=point, revoked_at=None)
+        token = grant_token(grant)
+        c = client()
+        c.add_token(token)  # again after a Janus restart: harmless when present
+        c.add_token(server_token())
+        with c.videoroom() as vr:
+            try:
+                vr.request({"request": "allowed", "room": janus_room.room_number, "secret": janus_room.secret, "action": "add", "allowed": [token]})
+            except JanusError as exc:
+                if exc.code != NO_SUCH_ROOM:
+                    raise
+                self.open_room(room)  # Janus restarted and lost the room: build it again
+        central = room.central_point()
+        return {
+            "backend": self.name,
+            "module": self.client_module,
+            "ice_servers": ice_servers(),
+            "ws_url": browser_ws_url(),
+            "room": janus_room.room_number,
+            "pin": janus_room.pin,
+            "token": token,
+            "central_point_id": str(central.pk) if central else None,
+            "max_bitrate_kbps": publish_bitrate_kbps(point),
+            "keepalive_s": max(2, min(25, settings.JANUS_SESSION_TIMEOUT_S // 3)),
+            "subscribe_all": room.points.count() <= SUBSCRIBE_ALL_UP_TO,
+        }
+
+    def revoke_point(self, room, point, reason: str = "") -> None:
+        """Take a removed point out of the SFU: revoke its token (Janus and the room's list) and kick it."""
+        from ..models import JanusGrant
+
+        grant = JanusGrant.objects.filter(janus_room__room=room, point=point, revoked_at__isnull=True).select_related("janus_room").first()
+        if grant is None:
+            return
+        janus_room = grant.janus_room
+        token = grant_token(grant)
+        grant.revoked_at = timezone.now()
+        grant.revoked_reason = reason[:200]
+        grant.save(update_fields=["revoked_at", "revoked_reason"])
+        c = client()
+        c.remove_token(token)
+        c.add_token(server_token())
+        with c.videoroom() as vr:
+            for body in (
+                {"request": "allowed", "room": janus_room.room_number, "secret": janus_room.secret, "action": "remove", "allowed": [token]},
+                {"request": "kick", "room": janus_room.room_number, "secret": janus_room.secret, "id": point.pk},
+            ):
+                try:
+                    vr.request(body)
+                except JanusError as exc:
+                    if exc.code not in (NO_SUCH_ROOM, NO_SUCH_FEED):
+                        raise
+
+    def participants(self, room) -> list[dict]:
+        """Who is in the VideoRoom now, as Janus sees it (``id`` is the point's id)."""
+        from ..models import JanusRoom
+
+        janus_room = JanusRoom.objects.get(room=room)
+        c = client()
+        c.add_token(server_token())
+        with c.videoroom() as vr:
+            return vr.request({"request": "listparticipants", "room": janus_room.room_number, "secret": janus_room.secret}).get("participants", [])
+
+    def healthy(self) -> bool:
+        """Janus answers ``info`` within JANUS_HEALTH_TIMEOUT_S and has the VideoRoom loaded."""
+        try:
+            info = client().info()
+        except JanusError:
+            return False
+        return "janus.plugin.videoroom" in info.get("plugins", {})

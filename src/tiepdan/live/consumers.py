@@ -1,0 +1,215 @@
+"""The room's signalling over the app's WebSocket: thin, every state change goes through ``services``.
+
+One connection per point's browser. Authorisation is checked here, at the WebSocket:
+an official's session or a join link redeemed in this browser, for THIS point of
+THIS room; anything else is told why and closed (code 4403). SDP and ICE are
+relayed only between admitted points.
+"""
+from __future__ import annotations
+
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tiepdan.core import policy
+
+from . import realtime, services
+from .backends import backend_for
+from .models import PointStatus, RoomPoint
+from .selectors import room_snapshot
+
+REFUSED = 4403
+REMOVED = 4001
+REPLACED = 4002
+QUALITY_MIN_INTERVAL_S = 1.5
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or "Thao tác không thực hiện được."
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    conn = ""
+
+    async def connect(self):
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.room_id, self.point_id = int(kwargs["room_id"]), int(kwargs["point_id"])
+        self.group = realtime.group_name(self.room_id)
+        self.snapshot, self.channels, self.last_quality = {}, {}, 0.0
+        user = self.scope.get("user")
+        self.user = user if user is not None and user.is_authenticated else None
+        session = self.scope.get("session")
+        self.link_id = (session.get("live_links", {}) if session is not None else {}).get(str(self.point_id))
+        refusal, point = await database_sync_to_async(self._authorise)()
+        await self.accept()
+        if refusal:
+            await self.send_json({"type": "refused", "message": refusal})
+            await self.close(code=REFUSED)
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        point, self.conn = await database_sync_to_async(services.point_connected)(point=point, channel_name=self.channel_name, user=self.user)
+        welcome = await database_sync_to_async(self._welcome)(point)
+        await self.send_json(welcome)
+
+    def _authorise(self):
+        point = RoomPoint.objects.select_related("room", "room__province_committee", "organisation").filter(pk=self.point_id, room_id=self.room_id).first()
+        if point is None:
+            return "Không tìm thấy điểm cầu này trong phòng họp.", None
+        refusal = services.connection_refusal(user=self.user, link_id=self.link_id, point=point)
+        self.can_chair = refusal is None and self.user is not None and point.role == "central" and policy.can(self.user, "live.chair", point.room)
+        return refusal, point
+
+    def _welcome(self, point: RoomPoint) -> dict:
+        snapshot, self.channels = room_snapshot(self.room_id)
+        self.snapshot = snapshot
+        return {
+            "type": "welcome",
+            "self": {"id": str(point.pk), "name": point.name, "role": point.role},
+            "conn": self.conn,
+            "can_chair": self.can_chair,
+            "credentials": self._credentials(),
+            **snapshot,
+        }
+
+    async def disconnect(self, code):
+        if self.conn:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            point = RoomPoint(pk=self.point_id)
+            await database_sync_to_async(services.point_disconnected)(point=point, conn=self.conn, user=self.user)
+
+    # --- From the browser ------------------------------------------------------------------------
+    async def receive_json(self, content, **kwargs):
+        if not self.conn:
+            return
+        kind = content.get("type")
+        if kind == "signal":
+            await self._relay(content)
+        elif kind == "quality":
+            await self._quality(content.get("quality") or {})
+        elif kind == "command":
+            await self._command(content)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "backend_failed":
+            await database_sync_to_async(self._backend_failed)(str(content.get("reason") or "")[:200])
+
+    def _backend_failed(self, reason: str) -> None:
+        """This browser lost the SFU: the server checks Janus itself and falls back if it is down (engineer F)."""
+        point = RoomPoint.objects.select_related("room").get(pk=self.point_id)
+        services.sfu_failed(room=point.room, reason=reason, point=point)
+
+    def _credentials(self):
+        point = RoomPoint.objects.select_related("room").get(pk=self.point_id)
+        self.backend_name = point.room.backend
+        return backend_for(point.room).credentials_for(point.room, point)
+
+    def _status(self, point_id: str) -> str | None:
+        for p in self.snapshot.get("points", ()):
+            if p["id"] == point_id:
+                return p["status"]
+        return None
+
+    async def _relay(self, content):
+        to = str(content.get("to"))
+        if self._status(str(self.point_id)) != PointStatus.ADMITTED or self._status(to) != PointStatus.ADMITTED:
+            return  # only between admitted points
+        channel = self.channels.get(to)
+        if channel:
+            await self.channel_layer.send(channel, {"type": "relay.signal", "from": str(self.point_id), "from_conn": self.conn, "data": content.get("data")})
+
+    async def _quality(self, quality: dict):
+        now = time.monotonic()
+        if now - self.last_quality < QUALITY_MIN_INTERVAL_S:
+            return
+        self.last_quality = now
+        clean = await database_sync_to_async(services.report_quality)(point=RoomPoint(pk=self.point_id), conn=self.conn, quality=quality)
+        if clean is not None:
+            await self.channel_layer.group_send(self.group, {"type": "room.quality", "point_id": str(self.point_id), "quality": clean})
+
+    async def _command(self, content):
+        if not self.can_chair:
+            await self.send_json({"type": "error", "message": "Chỉ người điều hành tại điểm cầu trung tâm mới được điều khiển phiên."})
+            return
+        try:
+            await database_sync_to_async(self._run_command)(content)
+        except (PermissionDenied, ValidationError) as exc:
+            await self.send_json({"type": "error", "message": _message(exc)})
+
+    def _run_command(self, content):
+        from .models import LiveRoom
+
+        name = content.get("command")
+        room = LiveRoom.objects.get(pk=self.room_id)
+        point = None
+        if content.get("point") not in (None, ""):
+            point = RoomPoint.objects.filter(pk=int(content["point"]), room=room).first()
+            if point is None:
+                raise ValidationError("Không tìm thấy điểm cầu này trong phòng họp.")
+        by = self.user
+        if name == "admit":
+            services.admit(by=by, point=point, as_observer=bool(content.get("as_observer")))
+        elif name == "mute":
+            services.set_muted(by=by, point=point, muted=bool(content.get("muted", True)))
+        elif name == "remove":
+            services.remove(by=by, point=point, reason=content.get("reason") or "")
+        elif name == "floor":
+            services.give_floor(by=by, point=point)
+        elif name == "spotlight":
+            services.set_spotlight(by=by, room=room, point=point)
+        elif name == "start":
+            services.start_session(by=by, room=room)
+        elif name == "close":
+            services.close_room(by=by, room=room, reason=content.get("reason") or "")
+        elif name == "start_matter":
+            from .selectors import agenda_items
+
+            item = next((i for i in agenda_items(room) if i.pk == int(content.get("item", 0))), None)
+            if item is None:
+                raise ValidationError("Không tìm thấy vụ việc này trong chương trình phiên.")
+            services.start_matter(by=by, room=room, item=item)
+        elif name == "close_matter":
+            services.close_matter(by=by, room=room)
+        elif name == "call_next":
+            services.call_next(by=by, room=room)
+        elif name == "timer":
+            services.set_timer(by=by, room=room, minutes=int(content.get("minutes") or 0))
+        elif name == "screen":
+            services.note_screen_share(by=by, room=room, on=bool(content.get("on")))
+        else:
+            raise ValidationError("Lệnh điều hành không hợp lệ.")
+
+    # --- From the group ------------------------------------------------------------------------------
+    async def room_snapshot(self, event):
+        self.snapshot, self.channels = event["snapshot"], event["channels"]
+        mine = next((p for p in self.snapshot["points"] if p["id"] == str(self.point_id)), None)
+        if mine is not None and mine["status"] == PointStatus.REMOVED and not self.can_chair:
+            await self.send_json({"type": "removed", "message": "Người chủ trì đã mời điểm cầu của bạn ra khỏi phiên."})
+            await self.close(code=REMOVED)
+            return
+        if mine is not None and mine["conn"] and mine["conn"] != self.conn:
+            await self.send_json({"type": "replaced", "message": "Điểm cầu này vừa được mở ở một cửa sổ khác; cửa sổ này đã ngắt."})
+            await self.close(code=REPLACED)
+            return
+        message = {"type": "room", **self.snapshot}
+        if self.snapshot["room"]["backend"] != getattr(self, "backend_name", None):
+            # The media path changed (the SFU fell back): this point's browser needs new credentials.
+            message["credentials"] = await database_sync_to_async(self._credentials)()
+        await self.send_json(message)
+
+    async def room_kick(self, event):
+        if int(event["point_id"]) != self.point_id:
+            return
+        refusal, _ = await database_sync_to_async(self._authorise)()
+        if refusal:
+            await self.send_json({"type": "refused", "message": refusal})
+            await self.close(code=REFUSED)
+
+    async def room_quality(self, event):
+        await self.send_json({"type": "quality", "point_id": event["point_id"], "quality": event["quality"]})
+
+    async def relay_signal(self, event):
+        await self.send_json({"type": "signal", "from": event["from"], "from_conn": event["from_conn"], "data": event["data"]})

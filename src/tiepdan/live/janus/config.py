@@ -1,0 +1,200 @@
+"""Write a Janus configuration folder from settings.
+
+Only what tiepdan needs is loaded: the VideoRoom plugin, the HTTP transport
+(the app server's Janus API and Admin API, loopback only) and the WebSocket
+transport (what browsers speak). Every other plugin, transport, logger and event
+handler shipped by the package is disabled by name, so that an upgrade that adds
+one does not open it silently.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+LIB_DIR = Path("/usr/lib/x86_64-linux-gnu/janus")
+WANTED = {"plugins": {"libjanus_videoroom.so"}, "transports": {"libjanus_http.so", "libjanus_websockets.so"}, "events": set(), "loggers": set()}
+
+
+@dataclass(frozen=True)
+class JanusConfig:
+    """Everything that decides how our Janus runs. ``from_settings()`` reads it from Django settings."""
+
+    config_dir: Path
+    admin_secret: str
+    room_admin_key: str = ""
+    http_port: int = 8088
+    admin_port: int = 7088
+    ws_port: int = 8188
+    ws_ip: str = "127.0.0.1"
+    session_timeout_s: int = 60
+    ice_enforce_list: str = ""
+    rtp_port_range: str = "20000-40000"
+    debug_level: int = 4
+    binary: str = "/usr/bin/janus"
+    lib_dir: Path = LIB_DIR
+    rec_dir: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/janus"
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.admin_port}/admin"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.ws_ip}:{self.ws_port}/"
+
+    @property
+    def log_path(self) -> Path:
+        return self.config_dir / "janus.log"
+
+    def with_ports(self, *, http_port: int, admin_port: int, ws_port: int) -> JanusConfig:
+        return replace(self, http_port=http_port, admin_port=admin_port, ws_port=ws_port)
+
+    @classmethod
+    def from_settings(cls) -> JanusConfig:
+        from django.conf import settings
+
+        return cls(
+            config_dir=Path(settings.JANUS_DIR),
+            admin_secret=admin_secret(),
+            room_admin_key=admin_secret(purpose=b"tiepdan-janus-videoroom"),
+            http_port=settings.JANUS_HTTP_PORT,
+            admin_port=settings.JANUS_ADMIN_PORT,
+            ws_port=settings.JANUS_WS_PORT,
+            ws_ip=settings.JANUS_WS_IP,
+            session_timeout_s=settings.JANUS_SESSION_TIMEOUT_S,
+            ice_enforce_list=settings.JANUS_ICE_ENFORCE_LIST,
+            rtp_port_range=settings.JANUS_RTP_PORT_RANGE,
+            binary=settings.JANUS_BINARY,
+            rec_dir=Path(settings.JANUS_REC_DIR),
+        )
+
+
+def admin_secret(purpose: bytes = b"tiepdan-janus-admin") -> str:
+    """A secret only the app server knows: JANUS_ADMIN_SECRET, else derived from SECRET_KEY.
+
+    Never the shipped "janusoverlord". ``purpose`` separates the Admin API secret
+    from the VideoRoom ``admin_key`` (which stops anyone but us creating rooms).
+    """
+    from django.conf import settings
+
+    base = settings.JANUS_ADMIN_SECRET or settings.SECRET_KEY
+    return hmac.new(base.encode(), purpose, hashlib.sha256).hexdigest()
+
+
+def _q(value: str) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _disabled(lib_dir: Path, kind: str) -> str:
+    folder = lib_dir / kind
+    present = {p.name for p in folder.glob("*.so")} if folder.is_dir() else set()
+    return ",".join(sorted(present - WANTED[kind]))
+
+
+def render(cfg: JanusConfig) -> dict[str, str]:
+    """The configuration files, by name. Pure: tests read them without starting Janus."""
+    nat = ["\tnice_debug = false", "\tfull_trickle = false"]
+    if cfg.ice_enforce_list:
+        nat.append(f"\tice_enforce_list = {_q(cfg.ice_enforce_list)}")
+    else:
+        nat.append('\tice_ignore_list = "vmnet"')
+    janus = f"""# Written by tiepdan (live/janus/config.py); edits here are overwritten on the next start.
+general: {{
+	configs_folder = {_q(cfg.config_dir)}
+	plugins_folder = {_q(cfg.lib_dir / "plugins")}
+	transports_folder = {_q(cfg.lib_dir / "transports")}
+	events_folder = {_q(cfg.lib_dir / "events")}
+	loggers_folder = {_q(cfg.lib_dir / "loggers")}
+	debug_level = {cfg.debug_level}
+	debug_timestamps = true
+	admin_secret = {_q(cfg.admin_secret)}
+	token_auth = true
+	session_timeout = {cfg.session_timeout_s}
+	server_name = "tiepdan-janus"
+	protected_folders = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var"]
+}}
+media: {{
+	ipv6 = false
+	rtp_port_range = {_q(cfg.rtp_port_range)}
+}}
+nat: {{
+{chr(10).join(nat)}
+}}
+plugins: {{
+	disable = {_q(_disabled(cfg.lib_dir, "plugins"))}
+}}
+transports: {{
+	disable = {_q(_disabled(cfg.lib_dir, "transports"))}
+}}
+loggers: {{
+	disable = {_q(_disabled(cfg.lib_dir, "loggers"))}
+}}
+events: {{
+	broadcast = false
+	disable = {_q(_disabled(cfg.lib_dir, "events"))}
+}}
+"""
+    http = f"""general: {{
+	json = "plain"
+	base_path = "/janus"
+	http = true
+	port = {cfg.http_port}
+	ip = "127.0.0.1"
+	https = false
+	acl = "127."
+}}
+admin: {{
+	admin_base_path = "/admin"
+	admin_http = true
+	admin_port = {cfg.admin_port}
+	admin_ip = "127.0.0.1"
+	admin_https = false
+	admin_acl = "127."
+}}
+"""
+    ws = f"""general: {{
+	json = "plain"
+	ws = true
+	ws_port = {cfg.ws_port}
+	ws_ip = {_q(cfg.ws_ip)}
+	wss = false
+}}
+admin: {{
+	admin_ws = false
+	admin_wss = false
+}}
+"""
+    # Rooms are created by the app server through the API (JanusBackend.open_room), never from this file.
+    videoroom = f"""general: {{
+	admin_key = {_q(cfg.room_admin_key)}
+	lock_rtp_forward = true
+	string_ids = false
+}}
+"""
+    return {
+        "janus.jcfg": janus,
+        "janus.transport.http.jcfg": http,
+        "janus.transport.websockets.jcfg": ws,
+        "janus.plugin.videoroom.jcfg": videoroom,
+    }
+
+
+def write(cfg: JanusConfig) -> Path:
+    """Write the folder (mode 0700: it holds the admin secret) and return it."""
+    cfg.config_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(cfg.config_dir, 0o700)
+    if cfg.rec_dir is not None:
+        cfg.rec_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in render(cfg).items():
+        path = cfg.config_dir / name
+        path.write_text(text, encoding="utf-8")
+        os.chmod(path, 0o600)
+    return cfg.config_dir

@@ -1,0 +1,134 @@
+"""Read queries of the live room shared by the consumer, the views and the console."""
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils import timezone
+
+from tiepdan.core import policy
+
+from .backends import get_backend
+from .models import EventKind, LiveRoom, PointStatus, RoomPoint
+
+
+def rooms_for(user):
+    """Rooms the user may see: their province's, or those with a point of their organisation."""
+    qs = LiveRoom.objects.select_related("session", "province_committee").order_by("-opened_at")
+    if not policy.can(user, "live.view"):
+        return qs.none()
+    root = policy.jurisdiction_root_path(user)
+    if not root:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(Q(province_committee__path__startswith=root) | Q(points__organisation__path__startswith=root)).distinct()
+
+
+def points_for(user, room: LiveRoom) -> list[RoomPoint]:
+    """The points of ``room`` this official may connect as."""
+    from .services import may_connect
+
+    return [p for p in room.points.select_related("organisation", "room__province_committee") if may_connect(user=user, point=p)]
+
+
+def agenda_items(room: LiveRoom) -> list:
+    """The session's agenda in order (scheduling.AgendaItem), or [] before scheduling provides one."""
+    try:
+        model = apps.get_model("scheduling", "AgendaItem")
+    except LookupError:
+        return []
+    return list(model.objects.filter(session_id=room.session_id).order_by("position", "pk"))
+
+
+def _item_label(item) -> str:
+    if item is None:
+        return ""
+    matter = getattr(item, "matter", None)
+    summary = getattr(matter, "summary", "") if matter is not None else ""
+    return f"Vụ việc số {getattr(item, 'position', '')}" + (f": {summary[:120]}" if summary else "")
+
+
+def room_snapshot(room_id: int) -> tuple[dict, dict]:
+    """What every point's browser needs to draw the room, and the points' channel names (server only)."""
+    room = LiveRoom.objects.select_related("province_committee").get(pk=room_id)
+    current = getattr(room, "current_item", None)
+    points = list(room.points.order_by("pk"))
+    backend = get_backend(room.backend)
+    snapshot = {
+        "room": {
+            "id": room.pk,
+            "state": room.state,
+            "state_label": room.get_state_display(),
+            "backend": room.backend,
+            "module": backend.client_module,
+            "spotlight": str(room.spotlight_id) if room.spotlight_id else None,
+            "floor": str(room.floor_id) if room.floor_id else None,
+            "recording": room.recording,
+            "current_item": {"id": current.pk, "label": _item_label(current)} if current is not None else None,
+            "matter_started_at": room.matter_started_at.isoformat() if room.matter_started_at else None,
+            "matter_allotted_s": room.matter_allotted_s,
+        },
+        "points": [
+            {
+                "id": str(p.pk), "name": p.name, "role": p.role, "status": p.status, "status_label": p.get_status_display(),
+                "participates": p.participates, "muted": p.muted, "connected": p.connected, "conn": p.conn,
+                "reconnects": p.reconnects, "quality": p.quality,
+            }
+            for p in points
+        ],
+    }
+    names = {p.pk: p.name for p in points}
+    snapshot["events"] = [
+        {"at": timezone.localtime(e.at).isoformat(), "kind": e.kind, "label": e.get_kind_display(), "point": names.get(e.point_id, "")}
+        for e in room.events.order_by("-at", "-pk")[:15]
+    ]
+    channels = {str(p.pk): p.channel_name for p in points if p.connected and p.channel_name}
+    return snapshot, channels
+
+
+def recent_events(room: LiveRoom, limit: int = 30) -> list:
+    return list(room.events.select_related("point", "actor").order_by("-at", "-pk")[:limit])
+
+
+def received_item_ids(room: LiveRoom) -> set[int]:
+    return set(room.events.filter(kind=EventKind.MATTER_CLOSED).values_list("agenda_item_id", flat=True))
+
+
+def admitted_points(room: LiveRoom):
+    return room.points.filter(status=PointStatus.ADMITTED)
+
+
+def last_readiness(point: RoomPoint):
+    """The point's last readiness test (bridges), shown before entering; None when bridges has none."""
+    try:
+        from tiepdan.bridges.models import BridgePoint, ReadinessTest
+    except ImportError:
+        return None
+    bridge = BridgePoint.objects.filter(organisation_id=point.organisation_id, is_active=True).first()
+    if bridge is None:
+        return None
+    return ReadinessTest.objects.filter(point=bridge).order_by("-ran_at").first()
+
+
+def minutes_for(room: LiveRoom, item_id=None):
+    """The minutes of ``item_id`` (or of the matter being received now) in this room."""
+    try:
+        from .models import MatterMinutes
+    except ImportError:
+        return None
+    item_id = item_id or getattr(room, "current_item_id", None)
+    if not item_id:
+        return None
+    return MatterMinutes.objects.select_related("room__session", "room__province_committee").filter(room=room, agenda_item_id=item_id).first()
+
+
+def minutes_payload(record, *, editable: bool, refusal: str | None) -> dict:
+    from .models import MatterMinutes
+
+    return {
+        "item": record.agenda_item_id,
+        "version": record.version,
+        "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+        "fields": {name: getattr(record, name) for name in MatterMinutes.FIELDS},
+        "editable": editable,
+        "refusal": refusal,
+    }

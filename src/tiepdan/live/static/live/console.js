@@ -1,0 +1,186 @@
+// The chair's console at the central point: points and their state, the agenda, commands, minutes.
+const $ = (id) => document.getElementById(id);
+
+export function start(state, signalling, config) {
+  const table = $("points-table").querySelector("tbody");
+
+  function qualityText(q) {
+    if (!q || q.rtt_ms == null) return "—";
+    return `${q.rtt_ms} ms · mất ${q.loss_pct || 0}% · ${q.bitrate_kbps || 0} kbps`;
+  }
+
+  function qualityClass(q) {
+    if (!q || q.rtt_ms == null) return "";
+    return q.rtt_ms < 300 && (q.loss_pct || 0) < 3 ? "ok" : (q.loss_pct || 0) < 10 ? "warn" : "bad";
+  }
+
+  function button(label, command, extra = {}, cls = "btn secondary") {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = cls;
+    b.textContent = label;
+    b.dataset.command = command;
+    for (const [k, v] of Object.entries(extra)) b.dataset[k] = v;
+    return b;
+  }
+
+  let lastKey = "";
+  function render(snap) {
+    // Rebuild the rows only when something other than the measured quality changed, so a button
+    // under the chair's pointer is not replaced every time a point reports its connection.
+    const key = JSON.stringify([snap.room.spotlight, snap.points.map((p) => [p.id, p.status, p.connected, p.muted, p.participates, p.reconnects])]);
+    if (key !== lastKey) { lastKey = key; renderRows(snap); }
+    $("events").innerHTML = (snap.events || []).map((e) => `<li><time>${e.at.slice(11, 19)}</time> ${escapeHtml(e.label)}${e.point ? ` — ${escapeHtml(e.point)}` : ""}</li>`).join("");
+    if (document.activeElement !== $("timer-minutes")) $("timer-minutes").value = Math.round(snap.room.matter_allotted_s / 60);
+    syncMinutes(snap.room.current_item);
+  }
+
+  function renderQuality(pointId, quality) {
+    const cell = table.querySelector(`tr[data-point="${pointId}"] .q`);
+    if (!cell) return;
+    cell.textContent = qualityText(quality);
+    cell.className = `q ${qualityClass(quality)}`;
+  }
+
+  function renderRows(snap) {
+    table.innerHTML = "";
+    for (const p of snap.points) {
+      const tr = document.createElement("tr");
+      tr.dataset.point = p.id;
+      tr.className = `point-${p.status}`;
+      const conn = p.connected ? `<span class="badge ok">trực tuyến</span>` : `<span class="badge ${p.status === "awaited" ? "" : "bad"}">mất kết nối</span>`;
+      const again = p.reconnects ? ` <small>(kết nối lại ${p.reconnects} lần)</small>` : "";
+      tr.innerHTML = `<td>${escapeHtml(p.name)}${p.id === snap.room.spotlight ? " <span class=\"badge ok\">hiển thị lớn</span>" : ""}${!p.participates && p.status === "admitted" ? " <small>(theo dõi)</small>" : ""}</td>
+        <td class="status">${p.status_label}</td><td>${conn}${again}<br><small class="q ${qualityClass(p.quality)}">${qualityText(p.quality)}</small></td>
+        <td class="mic">${p.muted ? "đã tắt" : "đang mở"}</td><td class="actions"></td>`;
+      const actions = tr.querySelector(".actions");
+      if (p.role !== "central") {
+        if (p.status === "lobby") {
+          actions.append(button("Cho vào", "admit", { point: p.id }, "btn"));
+          if (p.role === "observer") actions.append(button("Cho vào (chỉ theo dõi)", "admit", { point: p.id, observer: "1" }));
+        }
+        if (p.status === "admitted") {
+          if (p.participates) actions.append(button("Mời phát biểu", "floor", { point: p.id }));
+          actions.append(button(p.muted ? "Mở micro" : "Tắt micro", "mute", { point: p.id, muted: p.muted ? "0" : "1" }));
+          actions.append(button("Hiển thị lớn", "spotlight", { point: p.id }));
+        }
+        if (p.status === "admitted" || p.status === "lobby") actions.append(button("Mời ra", "remove", { point: p.id }));
+      }
+      table.appendChild(tr);
+    }
+  }
+
+  document.body.addEventListener("live-room-changed", (e) => render(e.detail));
+  document.body.addEventListener("live-quality", (e) => renderQuality(e.detail.point_id, e.detail.quality));
+
+  // Every console button speaks the same protocol: data-command plus its data-* arguments.
+  $("console").addEventListener("click", (e) => {
+    const b = e.target.closest("[data-command]");
+    if (!b) return;
+    const { command, point, item, muted, observer, confirm: question } = b.dataset;
+    if (question && !window.confirm(question)) return;
+    const extra = {};
+    if (point) extra.point = point;
+    if (item) extra.item = item;
+    if (command === "mute") extra.muted = muted === "1";
+    if (command === "admit") extra.as_observer = observer === "1";
+    if (command === "remove") {
+      const reason = window.prompt("Lý do mời điểm cầu ra khỏi phiên (ghi vào nhật ký):", "Vi phạm nội quy phiên tiếp");
+      if (!reason) return;
+      extra.reason = reason;
+    }
+    signalling.command(command, extra);
+  });
+  $("timer-minutes").addEventListener("change", (e) => signalling.command("timer", { minutes: Number(e.target.value) }));
+
+  // Share a screen (or a document window from the dossier) in place of the camera; stop to return to it.
+  $("share-screen").addEventListener("click", async () => {
+    if (state.screen) return stopShare();
+    try {
+      const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      const mixed = new MediaStream([display.getVideoTracks()[0], ...state.localStream.getAudioTracks()]);
+      state.screen = mixed;
+      display.getVideoTracks()[0].addEventListener("ended", stopShare);
+      await state.backend.publish(mixed);
+      $("share-screen").textContent = "Dừng chia sẻ màn hình";
+      signalling.command("screen", { on: true });
+    } catch (err) {
+      window.alert("Không chia sẻ được màn hình: trình duyệt đã từ chối hoặc không hỗ trợ. Hãy chọn một cửa sổ hoặc màn hình để chia sẻ.");
+    }
+  });
+  async function stopShare() {
+    if (!state.screen) return;
+    state.screen.getVideoTracks().forEach((t) => t.stop());
+    state.screen = null;
+    await state.backend.publish(state.localStream);
+    $("share-screen").textContent = "Chia sẻ màn hình";
+    signalling.command("screen", { on: false });
+  }
+
+  // --- Minutes: autosaved as typed, with the version each save is based on ----------------------
+  const form = $("minutes");
+  const status = $("minutes-status");
+  let current = null, version = 0, timer = null, saving = false, dirty = false;
+
+  async function syncMinutes(item) {
+    const itemId = item ? item.id : null;
+    if (itemId === current) return;
+    if (dirty) await save();
+    current = itemId;
+    form.hidden = !itemId;
+    $("minutes-empty").hidden = !!itemId;
+    if (!itemId) return;
+    const res = await fetch(`${config.minutes_url}?item=${itemId}`, { credentials: "same-origin" });
+    const data = await res.json();
+    if (!res.ok) { status.textContent = data.error; return; }
+    load(data);
+  }
+
+  function load(data) {
+    version = data.version;
+    for (const [name, value] of Object.entries(data.fields)) {
+      const el = form.elements[name];
+      if (el.type === "checkbox") el.checked = !!value; else el.value = value;
+      el.disabled = !data.editable;
+    }
+    status.textContent = data.editable ? (data.updated_at ? `Đã lưu (phiên bản ${data.version}).` : "Chưa ghi.") : data.refusal;
+  }
+
+  function fields() {
+    const out = {};
+    for (const el of form.elements) if (el.name) out[el.name] = el.type === "checkbox" ? el.checked : el.value;
+    return out;
+  }
+
+  async function save() {
+    if (!current || saving) return;
+    saving = true; dirty = false;
+    status.textContent = "Đang lưu…";
+    try {
+      const res = await fetch(config.minutes_url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ item: current, version, fields: fields() }),
+      });
+      const data = await res.json();
+      if (res.ok) { version = data.version; status.textContent = `Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN")} (phiên bản ${data.version}).`; }
+      else { status.textContent = data.error; dirty = res.status !== 409 && res.status !== 403; }
+    } catch (err) {
+      dirty = true;
+      status.textContent = "Chưa lưu được (mất kết nối). Nội dung vẫn còn trên màn hình; sẽ lưu lại khi có kết nối.";
+    } finally { saving = false; }
+  }
+
+  form.addEventListener("input", () => { dirty = true; clearTimeout(timer); timer = setTimeout(save, 800); });
+  setInterval(() => dirty && save(), 5000);
+  window.addEventListener("beforeunload", () => { if (dirty) navigator.sendBeacon && save(); });
+}
+
+function csrf() {
+  const m = document.cookie.match(/csrftoken=([^;]+)/);
+  return m ? m[1] : JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}

@@ -1,0 +1,274 @@
+// The room page of one point: device check, lobby, videos, speaking, quality, reconnect.
+// The chair's console (console.js) is loaded on top of it at the central point.
+import { createBackend } from "./media/backend.js";
+import { Signalling } from "./signalling.js";
+import { listDevices, openDevices, playTestTone, watchLevel } from "./devices.js";
+
+const config = JSON.parse(document.getElementById("live-config").textContent);
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  selfId: String(config.point_id),
+  snapshot: null,
+  credentials: null,
+  backend: null,
+  backendKey: null,
+  localStream: null,
+  tiles: new Map(),
+  quality: {},
+  screen: null,
+};
+window.tiepdanRoom = state; // for the console, the tests and operators' debugging
+
+const signalling = new Signalling(config.ws_path);
+state.signalling = signalling;
+
+function notice(text, kind = "info") {
+  const el = $("notice");
+  el.hidden = !text;
+  el.textContent = text || "";
+  el.dataset.kind = kind;
+}
+
+// --- Device check --------------------------------------------------------------------------
+async function fillSelect(select, devices, current) {
+  select.innerHTML = "";
+  devices.forEach((d, i) => {
+    const opt = new Option(d.label || `${select.id.split("-")[0]} ${i + 1}`, d.deviceId);
+    if (d.deviceId === current) opt.selected = true;
+    select.add(opt);
+  });
+}
+
+let stopPreviewLevel = () => {};
+async function startDevices(ids = {}) {
+  const status = $("device-status");
+  status.innerHTML = "";
+  try {
+    if (state.localStream) state.localStream.getTracks().forEach((t) => t.stop());
+    state.localStream = await openDevices(ids);
+  } catch (err) {
+    status.innerHTML = `<li class="bad">Không mở được camera hoặc micro (${err.name}). Kiểm tra thiết bị đã cắm và trình duyệt đã được cho phép dùng camera, micro, rồi tải lại trang.</li>`;
+    return false;
+  }
+  $("preview").srcObject = state.localStream;
+  const { cameras, mics, speakers } = await listDevices();
+  const v = state.localStream.getVideoTracks()[0], a = state.localStream.getAudioTracks()[0];
+  await fillSelect($("camera-select"), cameras, v && v.getSettings().deviceId);
+  await fillSelect($("mic-select"), mics, a && a.getSettings().deviceId);
+  await fillSelect($("speaker-select"), speakers, "default");
+  status.innerHTML = `<li class="${v ? "ok" : "bad"}">Camera: ${v ? "hoạt động" : "không có"}</li><li class="${a ? "ok" : "bad"}">Micro: ${a ? "hoạt động (nói thử để xem mức âm lượng)" : "không có"}</li><li>Loa: bấm “Thử loa” để nghe tiếng bíp.</li>`;
+  stopPreviewLevel();
+  stopPreviewLevel = watchLevel(state.localStream, (level) => { $("mic-level").value = level; });
+  $("enter").disabled = false;
+  return true;
+}
+
+$("camera-select").addEventListener("change", () => startDevices({ cameraId: $("camera-select").value, micId: $("mic-select").value }));
+$("mic-select").addEventListener("change", () => startDevices({ cameraId: $("camera-select").value, micId: $("mic-select").value }));
+$("speaker-test").addEventListener("click", () => playTestTone($("speaker-select").value));
+$("enter").addEventListener("click", () => {
+  $("enter").disabled = true;
+  $("device-check").hidden = true;
+  sessionStorage.setItem(`live-entered-${config.point_id}`, "1");
+  signalling.connect();
+});
+
+// --- Tiles ---------------------------------------------------------------------------------
+function pointName(id) {
+  const p = state.snapshot && state.snapshot.points.find((x) => x.id === String(id));
+  return p ? p.name : `Điểm cầu ${id}`;
+}
+
+function tile(key, label) {
+  let t = state.tiles.get(key);
+  if (!t) {
+    const fig = document.createElement("figure");
+    fig.className = "tile";
+    fig.dataset.point = key;
+    fig.innerHTML = `<video autoplay playsinline></video><figcaption><span class="name"></span> <span class="mic"></span> <span class="speaking" hidden>đang nói</span></figcaption>`;
+    $("tiles").appendChild(fig);
+    t = { el: fig, video: fig.querySelector("video"), stream: null, stopLevel: () => {} };
+    state.tiles.set(key, t);
+  }
+  t.el.querySelector(".name").textContent = label;
+  return t;
+}
+
+function attach(key, label, stream, { muted = false } = {}) {
+  const t = tile(key, label);
+  if (t.stream !== stream) {
+    t.stream = stream;
+    t.video.srcObject = stream;
+    t.video.muted = muted;
+    const sink = $("speaker-select").value;
+    if (!muted && sink && t.video.setSinkId) t.video.setSinkId(sink).catch(() => {});
+    t.video.play().catch(() => {});
+    t.stopLevel();
+    t.stopLevel = watchLevel(stream, (level) => { t.el.querySelector(".speaking").hidden = level < 0.08; t.el.classList.toggle("is-speaking", level >= 0.08); });
+  }
+  layout();
+}
+
+function dropTile(key) {
+  const t = state.tiles.get(key);
+  if (!t) return;
+  t.stopLevel();
+  t.el.remove();
+  state.tiles.delete(key);
+}
+
+function layout() {
+  const snap = state.snapshot;
+  if (!snap) return;
+  const spot = snap.room.spotlight;
+  const star = state.credentials && state.credentials.topology === "star" && state.credentials.central_point_id !== state.selfId;
+  // In a star, a component point sees the spotlighted speaker through the central point's relay slot.
+  const stageKey = spot ? (star && spot !== state.credentials.central_point_id && spot !== state.selfId ? "relay" : spot) : null;
+  for (const [key, t] of state.tiles) {
+    const onStage = key === stageKey;
+    (onStage ? $("stage") : $("tiles")).appendChild(t.el);
+    t.el.classList.toggle("spotlight", onStage);
+    if (key === "relay") {
+      t.el.querySelector(".name").textContent = spot ? pointName(spot) : "(chưa mời phát biểu)";
+      t.el.hidden = !spot || spot === state.selfId || spot === state.credentials.central_point_id;
+    }
+    const p = snap.points.find((x) => x.id === (key === "relay" ? spot : key));
+    t.el.querySelector(".mic").textContent = p ? (p.muted ? "🔇 đã tắt micro" : "🎤 đang mở micro") : "";
+    t.el.classList.toggle("muted", !!(p && p.muted));
+  }
+}
+
+// --- Room state ------------------------------------------------------------------------------
+function applySnapshot(snap) {
+  state.snapshot = snap;
+  const me = snap.points.find((p) => p.id === state.selfId);
+  const room = snap.room;
+  $("room-state").textContent = room.state_label;
+  $("room-state").className = `badge ${room.state === "live" ? "ok" : room.state === "closed" ? "bad" : "warn"}`;
+  const rec = $("rec");
+  rec.className = `rec ${room.recording ? "on" : "off"}`;
+  rec.textContent = room.recording ? "● Đang ghi hình" : "Không ghi hình";
+  $("current-matter").textContent = room.current_item ? room.current_item.label : "Chưa tiếp vụ việc nào";
+  if (me) {
+    $("own-mic").textContent = me.muted ? "Micro: đã tắt (chờ người chủ trì mời phát biểu)" : "Micro: đang mở";
+    $("own-mic").className = `badge ${me.muted ? "warn" : "ok"}`;
+    const admitted = me.status === "admitted";
+    $("lobby").hidden = admitted || room.state === "closed";
+    $("room").hidden = !admitted;
+    if (admitted) ensureBackend(room).then(() => state.backend && state.backend.mute(state.selfId, me.muted));
+  }
+  for (const key of [...state.tiles.keys()]) {
+    if (key === state.selfId || key === "relay") continue;
+    const p = snap.points.find((x) => x.id === key);
+    if (!p || p.status !== "admitted" || !p.connected) dropTile(key);
+  }
+  if (state.backend) state.backend.spotlight(room.spotlight);
+  if (room.state === "closed") { notice("Phiên tiếp công dân đã kết thúc. Cảm ơn các điểm cầu đã tham gia."); teardown(); }
+  layout();
+  document.body.dispatchEvent(new CustomEvent("live-room-changed", { detail: snap }));
+}
+
+async function ensureBackend(room) {
+  const key = `${room.backend}:${state.conn}`;
+  if (state.backendKey === key) return;
+  state.backendKey = key;
+  if (state.backend) { await state.backend.leave(); state.backend = null; }
+  signalling.holdSignals();
+  const backend = await createBackend({ self: { id: state.selfId, name: $("self-name").textContent, role: state.role }, credentials: state.credentials, signalling });
+  backend.addEventListener("track", (e) => {
+    const { pointId, stream, slot } = e.detail;
+    if (slot === "relay") attach("relay", pointName(state.snapshot.room.spotlight), stream);
+    else attach(pointId, pointName(pointId), stream);
+  });
+  backend.addEventListener("point-left", (e) => dropTile(e.detail.pointId));
+  backend.addEventListener("quality", (e) => { state.quality[e.detail.pointId] = e.detail; });
+  backend.addEventListener("backend-failed", (e) => {
+    notice(`Mất kết nối tới máy chủ truyền hình (${e.detail.reason}); đang chuyển sang kết nối trực tiếp…`, "warn");
+    signalling.send({ type: "backend_failed", reason: e.detail.reason });
+  });
+  state.backend = backend;
+  await backend.publish(state.screen || state.localStream);
+  attach(state.selfId, `${$("self-name").textContent} (điểm cầu này)`, state.localStream, { muted: true });
+  await backend.join();
+  backend.spotlight(room.spotlight);
+}
+
+async function teardown() {
+  if (state.backend) await state.backend.leave();
+  state.backend = null;
+  clearInterval(state.qualityTimer);
+}
+
+// Own connection quality: the worst of this point's connections, shown and sent to the chair.
+function reportQuality() {
+  const all = Object.values(state.quality).filter((q) => state.backend && state.backend.peerConnections().length);
+  if (!all.length) return;
+  const rtt = Math.max(...all.map((q) => q.rtt_ms || 0));
+  const loss = Math.max(...all.map((q) => q.loss_pct || 0));
+  const kbps = all.reduce((s, q) => s + (q.bitrate_kbps || 0), 0);
+  const fps = Math.min(...all.map((q) => q.fps || 0));
+  const frames = all.reduce((s, q) => s + (q.frames_decoded || 0), 0);
+  const good = rtt < 300 && loss < 3;
+  const el = $("own-quality");
+  el.textContent = `Kết nối: ${rtt} ms · mất gói ${loss}% · nhận ${kbps} kbps`;
+  el.className = `badge ${good ? "ok" : loss < 10 ? "warn" : "bad"}`;
+  signalling.send({ type: "quality", quality: { rtt_ms: rtt, loss_pct: loss, bitrate_kbps: kbps, fps, frames_decoded: frames, peers: all.length } });
+}
+
+signalling.addEventListener("welcome", (e) => {
+  const msg = e.detail;
+  state.conn = msg.conn;
+  state.role = msg.self.role;
+  state.credentials = msg.credentials;
+  state.canChair = msg.can_chair;
+  state.backendKey = null; // a new connection: the other points will renegotiate with it
+  notice("");
+  applySnapshot(msg);
+  clearInterval(state.qualityTimer);
+  state.qualityTimer = setInterval(reportQuality, 3000);
+});
+signalling.addEventListener("room", (e) => {
+  if (e.detail.credentials) {
+    // The server switched the media path (the SFU failed: live.services.sfu_failed); rebuild on the new one.
+    const fellBack = state.credentials && state.credentials.backend === "janus" && e.detail.credentials.backend !== "janus";
+    state.credentials = e.detail.credentials;
+    if (fellBack) notice("Máy chủ chuyển tiếp hình ảnh không hoạt động; phiên đã tự động chuyển sang kết nối trực tiếp giữa các điểm cầu. Không cần thao tác gì thêm.", "warn");
+  }
+  applySnapshot(e.detail);
+});
+signalling.addEventListener("closed", (e) => {
+  if (e.detail.retryInMs != null) notice(`Mất kết nối tới phòng họp. Đang kết nối lại sau ${Math.round(e.detail.retryInMs / 100) / 10} giây…`, "warn");
+});
+for (const kind of ["refused", "removed", "replaced"]) {
+  signalling.addEventListener(kind, (e) => {
+    notice(e.detail.message, "bad");
+    $("room").hidden = true;
+    $("lobby").hidden = true;
+    teardown();
+  });
+}
+signalling.addEventListener("error", (e) => notice(e.detail.message, "bad"));
+signalling.addEventListener("quality", (e) => {
+  const p = state.snapshot && state.snapshot.points.find((x) => x.id === e.detail.point_id);
+  if (p) p.quality = e.detail.quality;
+  document.body.dispatchEvent(new CustomEvent("live-quality", { detail: e.detail }));
+});
+
+// The timer of the matter being received.
+setInterval(() => {
+  const room = state.snapshot && state.snapshot.room;
+  const el = $("timer");
+  if (!room || !room.matter_started_at) { el.textContent = ""; return; }
+  const elapsed = Math.floor((Date.now() - Date.parse(room.matter_started_at)) / 1000);
+  const left = room.matter_allotted_s - elapsed;
+  const fmt = (s) => `${Math.floor(Math.abs(s) / 60)}:${String(Math.abs(s) % 60).padStart(2, "0")}`;
+  el.textContent = left >= 0 ? `Đã tiếp ${fmt(elapsed)} · còn ${fmt(left)}` : `Đã tiếp ${fmt(elapsed)} · quá ${fmt(left)}`;
+  el.classList.toggle("over", left < 0);
+}, 1000);
+
+// Start: the device check; a reload of a point already inside goes straight back in.
+startDevices().then((ok) => {
+  if (ok && sessionStorage.getItem(`live-entered-${config.point_id}`)) $("enter").click();
+});
+if (config.is_console) import("./console.js").then((m) => m.start(state, signalling, config));

@@ -1,0 +1,65 @@
+// The room's WebSocket: one per point's browser, reconnecting by itself with backoff.
+//
+// Events: "welcome", "room" (a fresh snapshot), "presence" ({points}), "signal" ({from, from_conn, data}),
+// "quality", "refused", "removed", "replaced", "error", "closed" ({retryInMs}), "open".
+// "signal" events are queued until a listener (the media back end) calls flushSignals(): a reloaded
+// point may be sent an offer before its camera is ready.
+export class Signalling extends EventTarget {
+  constructor(path) {
+    super();
+    this.path = path;
+    this.attempt = 0;
+    this.final = false;
+    this.queue = [];
+    this.lastPresence = null;
+    this.backendReady = false;
+  }
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}${this.path}`);
+    this.ws = ws;
+    ws.onopen = () => { this.attempt = 0; this.emit("open", {}); };
+    ws.onmessage = (e) => this.onMessage(JSON.parse(e.data));
+    ws.onclose = (e) => {
+      if (this.ws !== ws) return;
+      if (this.final || [4403, 4001, 4002].includes(e.code)) { this.final = true; this.emit("closed", { code: e.code, retryInMs: null }); return; }
+      // Backoff: 0.5 s, 1 s, 2 s, 4 s, then every 5 s; a dropped point rejoins by itself.
+      const delay = Math.min(5000, 500 * 2 ** this.attempt++);
+      this.emit("closed", { code: e.code, retryInMs: delay });
+      setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  onMessage(msg) {
+    if (msg.type === "welcome" || msg.type === "room") {
+      this.lastPresence = msg.points;
+      this.emit(msg.type, msg);
+      this.emit("presence", { points: msg.points });
+    } else if (msg.type === "signal") {
+      if (this.backendReady) this.emit("signal", msg);
+      else this.queue.push(msg);
+    } else {
+      if (["refused", "removed", "replaced"].includes(msg.type)) this.final = true;
+      this.emit(msg.type, msg);
+    }
+  }
+
+  flushSignals() {
+    this.backendReady = true;
+    for (const msg of this.queue.splice(0)) this.emit("signal", msg);
+  }
+
+  holdSignals() {
+    this.backendReady = false;
+    this.queue = [];
+  }
+
+  send(msg) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  command(command, extra = {}) { this.send({ type: "command", command, ...extra }); }
+
+  emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail })); }
+}

@@ -1,0 +1,163 @@
+"""Thin views of the live room: ask the policy, call a service or a selector, render."""
+from __future__ import annotations
+
+import json
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tiepdan.core import policy
+
+from . import selectors, services
+from .models import JoinLink, LiveRoom, PointRole, RoomPoint
+
+
+def _errors(exc: Exception) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+@login_required
+def room_list(request):
+    policy.require(request.user, "live.view")
+    rooms = selectors.rooms_for(request.user)[:50]
+    openable = []
+    if policy.can(request.user, "live.open"):
+        Session = apps.get_model("scheduling", "ReceptionSession")
+        qs = policy.visible(request.user, "live.open", Session.objects.exclude(status__in=["closed", "cancelled"]).filter(live_room__isnull=True))
+        openable = list(qs.exclude(in_person_only=True).order_by("date")[:20])
+    return render(request, "live/room_list.html", {"rooms": rooms, "openable": openable})
+
+
+@login_required
+@require_POST
+def open_room(request, session_id):
+    Session = apps.get_model("scheduling", "ReceptionSession")
+    session = get_object_or_404(Session, pk=session_id)
+    try:
+        room = services.open_room(by=request.user, session=session)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _errors(exc))
+        return redirect("live:rooms")
+    return redirect("live:room", room_id=room.pk)
+
+
+@login_required
+def room_detail(request, room_id):
+    room = get_object_or_404(LiveRoom.objects.select_related("session", "province_committee"), pk=room_id)
+    mine = selectors.points_for(request.user, room)
+    if not mine and not policy.can(request.user, "live.issue_link", room):
+        raise PermissionDenied("Đơn vị của bạn không có điểm cầu trong phiên này.")
+    can_links = policy.can(request.user, "live.issue_link", room)
+    points = list(room.points.select_related("organisation").prefetch_related("join_links")) if can_links else []
+    new_link = request.session.pop("live_new_link", None)
+    return render(request, "live/room_detail.html", {"room": room, "mine": mine, "points": points, "can_links": can_links, "new_link": new_link})
+
+
+def point_page(request, room_id, point_id):
+    """The room as seen from one point: device check, lobby, videos; the chair's console at the central point."""
+    point = get_object_or_404(RoomPoint.objects.select_related("room", "room__session", "room__province_committee", "organisation"), pk=point_id, room_id=room_id)
+    user = request.user if request.user.is_authenticated else None
+    link_id = request.session.get("live_links", {}).get(str(point.pk))
+    refusal = services.connection_refusal(user=user, link_id=link_id, point=point)
+    if refusal:
+        if user is None and not link_id:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        return render(request, "live/refused.html", {"message": refusal}, status=403)
+    room = point.room
+    is_console = user is not None and point.role == PointRole.CENTRAL and policy.can(user, "live.chair", room)
+    context = {
+        "room": room,
+        "point": point,
+        "is_console": is_console,
+        "readiness": selectors.last_readiness(point),
+        "config": {
+            "room_id": room.pk,
+            "point_id": point.pk,
+            "ws_path": f"/ws/phong-truc-tuyen/{room.pk}/diem/{point.pk}/",
+            "is_console": is_console,
+            "minutes_url": reverse("live:minutes", args=[room.pk]) if is_console else None,
+            "agenda_url": reverse("live:agenda", args=[room.pk]) if is_console else None,
+        },
+    }
+    return render(request, "live/point.html", context)
+
+
+def redeem_link(request, token):
+    try:
+        link = services.redeem_join_link(token=token)
+    except PermissionDenied as exc:
+        return render(request, "live/refused.html", {"message": str(exc)}, status=403)
+    grants = request.session.get("live_links", {})
+    grants[str(link.point_id)] = link.pk
+    request.session["live_links"] = grants
+    return redirect("live:point", room_id=link.point.room_id, point_id=link.point_id)
+
+
+@login_required
+@require_POST
+def issue_link(request, room_id, point_id):
+    point = get_object_or_404(RoomPoint, pk=point_id, room_id=room_id)
+    try:
+        link, token = services.issue_join_link(by=request.user, point=point)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _errors(exc))
+        return redirect("live:room", room_id=room_id)
+    request.session["live_new_link"] = {"point": point.name, "url": request.build_absolute_uri(reverse("live:redeem", args=[token])), "expires_at": link.expires_at.isoformat()}
+    return redirect("live:room", room_id=room_id)
+
+
+@login_required
+@require_POST
+def revoke_link(request, link_id):
+    link = get_object_or_404(JoinLink.objects.select_related("point__room"), pk=link_id)
+    try:
+        services.revoke_join_link(by=request.user, link=link, reason=request.POST.get("reason", ""))
+        messages.success(request, f"Đã thu hồi đường dẫn của {link.point}.")
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _errors(exc))
+    return redirect("live:room", room_id=link.point.room_id)
+
+
+@login_required
+def agenda(request, room_id):
+    """The console's agenda panel (refreshed by htmx when the room changes)."""
+    room = get_object_or_404(LiveRoom, pk=room_id)
+    policy.require(request.user, "live.chair", room)
+    items = selectors.agenda_items(room)
+    done = selectors.received_item_ids(room)
+    return render(request, "live/_agenda.html", {"room": room, "items": items, "done": done, "current_id": getattr(room, "current_item_id", None)})
+
+
+@login_required
+def minutes(request, room_id):
+    """GET: the current matter's minutes (JSON). POST: autosave of what was typed, with the version it was based on."""
+    room = get_object_or_404(LiveRoom.objects.select_related("session"), pk=room_id)
+    policy.require(request.user, "live.view", room)
+    data = {}
+    if request.method == "POST":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"error": "Dữ liệu gửi lên không hợp lệ."}, status=400)
+    record = selectors.minutes_for(room, data.get("item") or request.GET.get("item"))
+    if record is None:
+        return JsonResponse({"error": "Chưa có vụ việc nào đang được tiếp; bắt đầu một vụ việc để ghi biên bản."}, status=404)
+    if request.method == "POST":
+        fields = {k: v for k, v in data.get("fields", {}).items()}
+        try:
+            record = services.save_minutes(by=request.user, minutes=record, base_version=int(data.get("version", -1)), **fields)
+        except PermissionDenied as exc:
+            return JsonResponse({"error": str(exc)}, status=403)
+        except ValidationError as exc:
+            status = 409 if getattr(exc, "code", "") == "stale" else 400
+            return JsonResponse({"error": _errors(exc), "version": record.version}, status=status)
+    refusal = services.minutes_refusal(request.user, record)
+    return JsonResponse(selectors.minutes_payload(record, editable=refusal is None, refusal=refusal))
+
+

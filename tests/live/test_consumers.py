@@ -1,0 +1,175 @@
+"""The signalling WebSocket, driven with Channels' WebsocketCommunicator through the real ASGI stack
+(origin check, session cookie, routing): who is refused and closed, the lobby, relay only between admitted points."""
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from tiepdan.config.asgi import application
+from tiepdan.live import services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cookie_for(user=None, link_token=None) -> bytes:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if link_token is not None:
+        response = client.get(f"/phong-truc-tuyen/vao/{link_token}/")
+        assert response.status_code == 302, response.content[:300]
+    return f"sessionid={client.cookies['sessionid'].value}".encode() if "sessionid" in client.cookies else b""
+
+
+def _communicator(point, cookie: bytes) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://testserver")]
+    if cookie:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, f"/ws/phong-truc-tuyen/{point.room_id}/diem/{point.pk}/", headers=headers)
+
+
+async def _until(comm, kind, predicate=lambda m: True, timeout=5):
+    """Read messages until one of ``kind`` satisfying ``predicate``; fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        left = deadline - asyncio.get_running_loop().time()
+        assert left > 0, f"no '{kind}' message arrived"
+        msg = await comm.receive_json_from(timeout=left)
+        if msg["type"] == kind and predicate(msg):
+            return msg
+
+
+async def _assert_no_signal(comm, quiet_s=0.5):
+    """Drain what is queued (without the timeout that would cancel the application): no relayed signal."""
+    while not await comm.receive_nothing(timeout=quiet_s):
+        assert (await comm.receive_json_from())["type"] != "signal"
+
+
+async def _refused(comm) -> str:
+    connected, _ = await comm.connect()
+    assert connected
+    msg = await comm.receive_json_from(timeout=5)
+    assert msg["type"] == "refused"
+    closed = await comm.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4403}
+    return msg["message"]
+
+
+@pytest.fixture
+def commune_point(room, demo):
+    return room.points.get(organisation=demo["commune"])
+
+
+def test_an_official_of_another_province_is_refused_and_closed(room, commune_point, make_official, other_province):
+    stranger = make_official("commune_chairman", other_province["commune"])
+    message = async_to_sync(_refused)(_communicator(commune_point, _cookie_for(stranger)))
+    assert "ngoài phạm vi" in message
+
+
+def test_a_department_officer_may_not_sit_at_a_commune_point(room, commune_point, official):
+    message = async_to_sync(_refused)(_communicator(commune_point, _cookie_for(official("sonnmt"))))
+    assert "ngoài phạm vi" in message
+
+
+def test_a_browser_without_login_or_link_is_refused(room, commune_point):
+    message = async_to_sync(_refused)(_communicator(commune_point, b""))
+    assert "đăng nhập" in message
+
+
+def test_a_link_revoked_after_it_was_opened_is_refused_at_the_websocket(room, commune_point, official):
+    board = official("bantcd")
+    link, token = services.issue_join_link(by=board, point=commune_point)
+    cookie = _cookie_for(link_token=token)
+    services.revoke_join_link(by=board, link=link, reason="Máy tính bị mất")
+    message = async_to_sync(_refused)(_communicator(commune_point, cookie))
+    assert "thu hồi" in message
+
+
+def test_a_link_opened_for_one_point_does_not_open_another(room, commune_point, official):
+    _, token = services.issue_join_link(by=official("bantcd"), point=commune_point)
+    cookie = _cookie_for(link_token=token)
+    other = room.points.exclude(pk=commune_point.pk).exclude(role="central").first()
+    message = async_to_sync(_refused)(_communicator(other, cookie))
+    assert "đăng nhập" in message or "không dành" in message
+
+
+def test_lobby_then_admission_then_relay_mute_and_removal(room, commune_point, official):
+    board = official("bantcd")
+    central = room.central_point()
+    _, token = services.issue_join_link(by=board, point=commune_point)
+    chair_cookie, hall_cookie = _cookie_for(board), _cookie_for(link_token=token)
+
+    async def scenario():
+        chair = _communicator(central, chair_cookie)
+        hall = _communicator(commune_point, hall_cookie)
+        assert (await chair.connect())[0]
+        welcome = await _until(chair, "welcome")
+        assert welcome["can_chair"] is True and welcome["self"]["role"] == "central"
+        assert welcome["credentials"]["topology"] == "mesh"
+        assert (await hall.connect())[0]
+        hall_welcome = await _until(hall, "welcome")
+        me = next(p for p in hall_welcome["points"] if p["id"] == str(commune_point.pk))
+        assert me["status"] == "lobby" and me["muted"] is True
+        assert hall_welcome["can_chair"] is False
+
+        # In the lobby, nothing the hall sends reaches the chair.
+        await hall.send_json_to({"type": "signal", "to": str(central.pk), "data": {"sdp": {"type": "offer", "sdp": "x"}}})
+        await _until(chair, "room", lambda m: any(p["id"] == str(commune_point.pk) and p["status"] == "lobby" for p in m["points"]))
+        await _assert_no_signal(chair)
+
+        # The hall may not command the session.
+        await hall.send_json_to({"type": "command", "command": "admit", "point": str(commune_point.pk)})
+        assert "Chỉ người điều hành" in (await _until(hall, "error"))["message"]
+
+        await chair.send_json_to({"type": "command", "command": "admit", "point": str(commune_point.pk)})
+        await _until(hall, "room", lambda m: next(p for p in m["points"] if p["id"] == str(commune_point.pk))["status"] == "admitted")
+        await hall.send_json_to({"type": "signal", "to": str(central.pk), "data": {"candidate": {"candidate": "c"}}})
+        relayed = await _until(chair, "signal")
+        assert relayed["from"] == str(commune_point.pk) and relayed["data"] == {"candidate": {"candidate": "c"}}
+
+        await chair.send_json_to({"type": "command", "command": "floor", "point": str(commune_point.pk)})
+        opened = await _until(hall, "room", lambda m: m["room"]["floor"] == str(commune_point.pk))
+        assert next(p for p in opened["points"] if p["id"] == str(commune_point.pk))["muted"] is False
+        await chair.send_json_to({"type": "command", "command": "mute", "point": str(commune_point.pk), "muted": True})
+        await _until(hall, "room", lambda m: next(p for p in m["points"] if p["id"] == str(commune_point.pk))["muted"] is True)
+
+        await chair.send_json_to({"type": "command", "command": "remove", "point": str(commune_point.pk), "reason": "Gây mất trật tự"})
+        removed = await _until(hall, "removed")
+        assert "mời điểm cầu của bạn ra" in removed["message"]
+        assert await hall.receive_output(timeout=5) == {"type": "websocket.close", "code": 4001}
+        await hall.disconnect()  # what the server tells the application once the socket is closed
+        seen = await _until(chair, "room", lambda m: next(p for p in m["points"] if p["id"] == str(commune_point.pk))["connected"] is False)
+        assert next(p for p in seen["points"] if p["id"] == str(commune_point.pk))["status"] == "removed"
+        await chair.disconnect()
+
+    async_to_sync(scenario)()
+    kinds = list(room.events.values_list("kind", flat=True))
+    for kind in ("joined", "admitted", "floor_given", "muted", "removed", "left"):
+        assert kind in kinds
+
+
+def test_the_central_board_is_admitted_as_observer_and_cannot_take_the_floor(make_session, official):
+    chair_user = official("bantcd")
+    room = services.open_room(by=chair_user, session=make_session(communes=1, observer=True))
+    observer = room.points.get(role="observer")
+    chair_cookie, observer_cookie = _cookie_for(chair_user), _cookie_for(official("trunguong"))
+
+    async def scenario():
+        chair = _communicator(room.central_point(), chair_cookie)
+        watcher = _communicator(observer, observer_cookie)
+        assert (await chair.connect())[0]
+        await _until(chair, "welcome")
+        assert (await watcher.connect())[0]
+        welcome = await _until(watcher, "welcome")
+        assert next(p for p in welcome["points"] if p["id"] == str(observer.pk))["status"] == "lobby"
+        await chair.send_json_to({"type": "command", "command": "admit", "point": str(observer.pk), "as_observer": True})
+        admitted = await _until(watcher, "room", lambda m: next(p for p in m["points"] if p["id"] == str(observer.pk))["status"] == "admitted")
+        assert next(p for p in admitted["points"] if p["id"] == str(observer.pk))["participates"] is False
+        await chair.send_json_to({"type": "command", "command": "floor", "point": str(observer.pk)})
+        assert "chỉ tham dự theo dõi" in (await _until(chair, "error"))["message"]
+        await watcher.disconnect()
+        await chair.disconnect()
+
+    async_to_sync(scenario)()

@@ -1,0 +1,161 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from tiepdan.core.models import AuditEntry
+from tiepdan.live import services
+from tiepdan.live.models import EventKind, PointStatus, RoomEvent
+
+
+def _point(room, role="component", index=0):
+    return list(room.points.filter(role=role).order_by("pk"))[index]
+
+
+def test_opening_a_room_makes_one_point_per_session_point_muted_except_central(room):
+    points = list(room.points.order_by("pk"))
+    assert len(points) == 4
+    assert room.backend == "mesh"
+    assert [p.muted for p in points if p.role == "component"] == [True, True, True]
+    assert room.central_point().muted is False
+    assert RoomEvent.objects.filter(room=room, kind=EventKind.OPENED).count() == 1
+    assert AuditEntry.objects.filter(action="live.open", object_id=str(room.pk)).exists()
+
+
+def test_six_points_open_as_a_star(make_session, official):
+    room = services.open_room(by=official("bantcd"), session=make_session(communes=5))
+    assert room.backend == "star"
+
+
+def test_opening_is_refused_to_a_commune_officer_and_to_another_province(make_session, official, make_official, other_province):
+    session = make_session()
+    with pytest.raises(PermissionDenied):
+        services.open_room(by=official("canboxa"), session=session)
+    stranger = make_official("board_officer", other_province["board"])
+    with pytest.raises(PermissionDenied):
+        services.open_room(by=stranger, session=session)
+
+
+def test_a_commune_point_waits_in_the_lobby_until_admitted_then_rejoins_directly(room, official):
+    commune = _point(room)
+    point, conn = services.point_connected(point=commune, channel_name="c1")
+    assert point.status == PointStatus.LOBBY
+    services.admit(by=official("bantcd"), point=point)
+    services.point_disconnected(point=point, conn=conn)
+    point, _ = services.point_connected(point=point, channel_name="c2")
+    assert point.status == PointStatus.ADMITTED
+    assert point.reconnects == 1
+    kinds = list(RoomEvent.objects.filter(room=room, point=point).values_list("kind", flat=True))
+    assert kinds == ["joined", "admitted", "left", "reconnected"]
+
+
+def test_a_stale_disconnect_after_a_reload_does_not_mark_the_point_gone(room):
+    central = room.central_point()
+    _, old = services.point_connected(point=central, channel_name="a")
+    point, new = services.point_connected(point=central, channel_name="b")
+    services.point_disconnected(point=point, conn=old)
+    point.refresh_from_db()
+    assert point.connected is True and point.conn == new
+
+
+def test_giving_the_floor_opens_one_microphone_and_closes_the_previous(room, official):
+    chair = official("bantcd")
+    first, second = _point(room, index=0), _point(room, index=1)
+    for p in (first, second):
+        services.point_connected(point=p, channel_name=str(p.pk))
+        services.admit(by=chair, point=p)
+    services.give_floor(by=chair, point=first)
+    services.give_floor(by=chair, point=second)
+    first.refresh_from_db(); second.refresh_from_db(); room.refresh_from_db()
+    assert (first.muted, second.muted) == (True, False)
+    assert room.floor_id == second.pk and room.spotlight_id == second.pk
+
+
+def test_an_observer_point_is_not_given_the_floor(make_session, official):
+    chair = official("bantcd")
+    room = services.open_room(by=chair, session=make_session(communes=1, observer=True))
+    observer = room.points.get(role="observer")
+    services.point_connected(point=observer, channel_name="o")
+    services.admit(by=chair, point=observer, as_observer=True)
+    with pytest.raises(ValidationError, match="chỉ tham dự theo dõi"):
+        services.give_floor(by=chair, point=observer)
+
+
+def test_removing_a_point_needs_a_reason_and_clears_its_spotlight(room, official):
+    chair = official("bantcd")
+    p = _point(room)
+    services.point_connected(point=p, channel_name="x")
+    services.admit(by=chair, point=p)
+    services.give_floor(by=chair, point=p)
+    with pytest.raises(ValidationError, match="lý do"):
+        services.remove(by=chair, point=p, reason=" ")
+    services.remove(by=chair, point=p, reason="Gây mất trật tự")
+    p.refresh_from_db(); room.refresh_from_db()
+    assert p.status == PointStatus.REMOVED and p.muted
+    assert room.spotlight_id is None and room.floor_id is None
+    assert AuditEntry.objects.filter(action="live.remove", reason="Gây mất trật tự").exists()
+
+
+def test_the_central_point_cannot_be_removed(room, official):
+    with pytest.raises(ValidationError):
+        services.remove(by=official("bantcd"), point=room.central_point(), reason="thử")
+
+
+def test_room_state_machine_refuses_to_start_a_closed_room(room, official):
+    chair = official("bantcd")
+    services.start_session(by=chair, room=room)
+    services.close_room(by=chair, room=room, reason="Hết giờ")
+    with pytest.raises(ValidationError, match="không thể chuyển"):
+        services.start_session(by=chair, room=room)
+
+
+def test_a_deputy_chairs_only_with_an_authorisation_in_force(room, official):
+    deputy = official("phochutich")
+    services.start_session(by=deputy, room=room)  # the demo grants an authorisation for 90 days
+    from tiepdan.organisations.models import DelegationOfAuthority
+
+    DelegationOfAuthority.objects.filter(deputy=deputy).update(revoked_at=timezone.now())
+    with pytest.raises(PermissionDenied, match="ủy quyền"):
+        services.close_room(by=deputy, room=room)
+
+
+def test_room_events_are_append_only(room):
+    event = RoomEvent.objects.filter(room=room).first()
+    event.data = {"changed": True}
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+
+
+def test_a_join_link_opens_once_and_is_stored_only_as_a_hash(room, official):
+    link, token = services.issue_join_link(by=official("bantcd"), point=_point(room))
+    assert token not in link.token_hash
+    assert services.redeem_join_link(token=token).pk == link.pk
+    with pytest.raises(PermissionDenied, match="chỉ dùng một lần"):
+        services.redeem_join_link(token=token)
+
+
+def test_revoked_and_expired_links_are_refused(room, official):
+    board = official("bantcd")
+    link, token = services.issue_join_link(by=board, point=_point(room))
+    services.revoke_join_link(by=board, link=link, reason="Gửi nhầm")
+    with pytest.raises(PermissionDenied, match="thu hồi"):
+        services.redeem_join_link(token=token)
+    _, token2 = services.issue_join_link(by=board, point=_point(room), valid_for=dt.timedelta(seconds=-1))
+    with pytest.raises(PermissionDenied, match="hết hạn"):
+        services.redeem_join_link(token=token2)
+
+
+def test_who_may_connect_as_which_point(room, official, make_official, other_province, demo):
+    commune = room.points.get(organisation=demo["commune"])
+    central = room.central_point()
+    assert services.connection_refusal(user=official("bantcd"), link_id=None, point=central) is None
+    assert services.connection_refusal(user=official("chutichxa"), link_id=None, point=commune) is None
+    assert "không thuộc đơn vị" in services.connection_refusal(user=official("bantcd"), link_id=None, point=commune)
+    assert "ngoài phạm vi" in services.connection_refusal(user=official("sonnmt"), link_id=None, point=commune)
+    assert "ngoài phạm vi" in services.connection_refusal(user=official("chutichxa"), link_id=None, point=central)
+    stranger = make_official("commune_chairman", other_province["commune"])
+    assert "ngoài phạm vi" in services.connection_refusal(user=stranger, link_id=None, point=commune)
+    assert "đăng nhập" in services.connection_refusal(user=None, link_id=None, point=commune)

@@ -1,0 +1,46 @@
+from tiepdan.live import services
+
+
+def test_the_board_sees_the_room_issues_a_link_shown_once_and_revokes_it(room, official, client):
+    client.force_login(official("bantcd"))
+    assert "Phòng họp trực tuyến" in client.get("/phong-truc-tuyen/").content.decode()
+    hall = room.points.exclude(role="central").first()
+    response = client.post(f"/phong-truc-tuyen/{room.pk}/diem/{hall.pk}/duong-dan/", follow=True)
+    page = response.content.decode()
+    assert "chỉ hiện một lần" in page and "/phong-truc-tuyen/vao/" in page
+    assert "chỉ hiện một lần" not in client.get(f"/phong-truc-tuyen/{room.pk}/").content.decode()
+    link = hall.join_links.get()
+    client.post(f"/phong-truc-tuyen/duong-dan/{link.pk}/thu-hoi/", {"reason": "Gửi nhầm xã"})
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+
+
+def test_the_central_point_page_is_the_console_for_the_chair_and_a_plain_room_for_a_commune(room, official, client, demo):
+    client.force_login(official("bantcd"))
+    console = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/").content.decode()
+    assert "Bàn điều hành" in console and "Kiểm tra thiết bị trước khi vào phòng" in console
+    client.force_login(official("chutichxa"))
+    hall = room.points.get(organisation=demo["commune"])
+    plain = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{hall.pk}/").content.decode()
+    assert "Bàn điều hành" not in plain and "Vào phòng" in plain
+    refused = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/")
+    assert refused.status_code == 403 and "ngoài phạm vi" in refused.content.decode()
+
+
+def test_a_used_link_opened_on_a_second_machine_is_refused_in_vietnamese(room, official, client):
+    hall = room.points.exclude(role="central").first()
+    _, token = services.issue_join_link(by=official("bantcd"), point=hall)
+    assert client.get(f"/phong-truc-tuyen/vao/{token}/").status_code == 302
+    client.logout()
+    from django.test import Client
+
+    second = Client().get(f"/phong-truc-tuyen/vao/{token}/")
+    assert second.status_code == 403 and "chỉ dùng một lần" in second.content.decode()
+
+
+def test_the_console_agenda_links_each_matter_to_its_dossier_for_sharing(room, official, client, agenda):
+    items = agenda(room, 2)
+    client.force_login(official("bantcd"))
+    html = client.get(f"/phong-truc-tuyen/{room.pk}/chuong-trinh/").content.decode()
+    assert html.count("Hồ sơ</a>") == 2
+    assert f"/vu-viec/{items[0].matter_id}/" in html
