@@ -161,6 +161,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run every browser test after all the others.
+
+    Playwright's sync API leaves its event loop running in the main thread for the rest
+    of the session, and ``async_to_sync`` (used by the WebSocket tests) refuses to run
+    inside a running loop; ordering keeps both kinds in one run without either knowing.
+    """
+    items.sort(key=lambda item: "playwright_instance" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
