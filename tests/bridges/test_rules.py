@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from tiepdan.bridges import rules
+from tiepdan.scheduling import rules as calendar_rules
 from tiepdan.bridges.rules import VN_TZ, LinkRequirement, Measurement, judge_readiness
 
 COMPONENT = LinkRequirement(uplink_kbps=5000, downlink_kbps=5000)
@@ -82,38 +83,44 @@ def at(y, m, d, h=14, minute=0):
     return dt.datetime(y, m, d, h, minute, tzinfo=VN_TZ)
 
 
+def deadline_for(session_start, **kwargs):
+    """The one test-deadline rule (scheduling.rules), as seen from a session's start."""
+    return calendar_rules.test_deadline(session_start.astimezone(VN_TZ).date(), **kwargs)
+
+
 def test_deadline_is_end_of_previous_working_day():
     # Tuesday 15 Dec 2026 → by the end of Monday 14 Dec.
-    assert rules.test_deadline(at(2026, 12, 15)) == at(2026, 12, 15, 0, 0)
+    assert deadline_for(at(2026, 12, 15)) == at(2026, 12, 15, 0, 0)
 
 
 def test_deadline_skips_the_weekend():
     # Monday 16 Nov 2026 → by the end of Friday 13 Nov.
-    assert rules.test_deadline(at(2026, 11, 16)) == at(2026, 11, 14, 0, 0)
+    assert deadline_for(at(2026, 11, 16)) == at(2026, 11, 14, 0, 0)
 
 
 def test_deadline_skips_public_holidays_from_the_holidays_package():
     # Thursday 3 Sep 2026: 31 Aug (day off), 1-2 Sep (National Day) are not working days → Friday 28 Aug.
-    assert rules.test_deadline(at(2026, 9, 3)) == at(2026, 8, 29, 0, 0)
+    assert deadline_for(at(2026, 9, 3)) == at(2026, 8, 29, 0, 0)
 
 
 def test_deadline_counts_a_saturday_worked_in_exchange():
     # Monday 24 Aug 2026: Saturday 22 Aug is worked in exchange for 31 Aug.
-    assert rules.test_deadline(at(2026, 8, 24)) == at(2026, 8, 23, 0, 0)
+    assert deadline_for(at(2026, 8, 24)) == at(2026, 8, 23, 0, 0)
 
 
 def test_deadline_with_hung_yen_cutoff_at_15_00():
-    assert rules.test_deadline(at(2026, 12, 15), cutoff=dt.time(15, 0)) == at(2026, 12, 14, 15, 0)
+    assert deadline_for(at(2026, 12, 15), hour=15) == at(2026, 12, 14, 15, 0)
 
 
-def test_deadline_several_working_days_before():
-    assert rules.test_deadline(at(2026, 12, 15), working_days=2) == at(2026, 12, 12, 0, 0)
+def test_deadline_several_working_days_before_but_never_fewer_than_one():
+    assert deadline_for(at(2026, 12, 15), working_days=2) == at(2026, 12, 12, 0, 0)
+    assert deadline_for(at(2026, 12, 15), working_days=0) == at(2026, 12, 15, 0, 0)
 
 
 def test_session_start_in_utc_uses_vietnam_date():
     # 20:00 UTC on 14 Dec is 03:00 on 15 Dec in Vietnam.
     start = dt.datetime(2026, 12, 14, 20, 0, tzinfo=dt.timezone.utc)
-    assert rules.test_deadline(start) == at(2026, 12, 15, 0, 0)
+    assert deadline_for(start) == at(2026, 12, 15, 0, 0)
 
 
 def test_working_days_before_refuses_zero():

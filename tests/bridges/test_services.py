@@ -10,6 +10,7 @@ from tiepdan.bridges.models import BridgePoint, BridgePointKind, EquipmentKind, 
 from tiepdan.core.models import AuditEntry
 from tiepdan.core.roles import Role
 from tiepdan.organisations.models import Organisation
+from tiepdan.scheduling import rules as calendar_rules
 
 GOOD = rules.Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=8000, downlink_kbps=9000, rtt_ms=30, packet_loss_pct=0)
 SLOW = rules.Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=2100, downlink_kbps=9000, rtt_ms=30, packet_loss_pct=0)
@@ -94,33 +95,37 @@ def _session_start():
     return dt.datetime(2026, 12, 15, 14, 0, tzinfo=rules.VN_TZ)
 
 
+def _deadline(hour=None):
+    return calendar_rules.test_deadline(_session_start().date(), hour)
+
+
 def test_reminder_goes_to_it_contact_in_app_and_by_email_once(commune_point, official, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     start = _session_start()
     monday_morning = dt.datetime(2026, 12, 14, 8, 0, tzinfo=rules.VN_TZ)
-    sent = services.remind_unready_points(points=[commune_point], session_start=start, session_key="s1", session_label="phiên 15/12/2026", now=monday_morning)
+    sent = services.remind_unready_points(points=[commune_point], session_start=start, deadline=_deadline(), session_key="s1", session_label="phiên 15/12/2026", now=monday_morning)
     assert [n.recipient.username for n in sent] == ["cnttxa"]
     assert "trước 00:00 ngày 15/12/2026" in sent[0].text
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cnttxa@demo.tiepdan.local"]
-    again = services.remind_unready_points(points=[commune_point], session_start=start, session_key="s1", session_label="phiên 15/12/2026", now=monday_morning + dt.timedelta(hours=2))
+    again = services.remind_unready_points(points=[commune_point], session_start=start, deadline=_deadline(), session_key="s1", session_label="phiên 15/12/2026", now=monday_morning + dt.timedelta(hours=2))
     assert again == [] and len(mail.outbox) == 1
 
 
 def test_no_reminder_before_the_deadline_day(commune_point):
     friday = dt.datetime(2026, 12, 11, 9, 0, tzinfo=rules.VN_TZ)
-    assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), session_key="s1", session_label="phiên", now=friday) == []
+    assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(), session_key="s1", session_label="phiên", now=friday) == []
 
 
 def test_point_that_passed_in_the_window_is_not_reminded(commune_point, official):
     services.record_readiness_test(by=official("cnttxa"), point=commune_point, measurement=GOOD, ran_at=dt.datetime(2026, 12, 11, 10, 0, tzinfo=rules.VN_TZ))
     monday = dt.datetime(2026, 12, 14, 8, 0, tzinfo=rules.VN_TZ)
-    assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), session_key="s1", session_label="phiên", now=monday) == []
+    assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(), session_key="s1", session_label="phiên", now=monday) == []
 
 
 def test_old_pass_does_not_count_and_overdue_reminder_follows(commune_point, official):
     services.record_readiness_test(by=official("cnttxa"), point=commune_point, measurement=GOOD, ran_at=dt.datetime(2026, 11, 2, 10, 0, tzinfo=rules.VN_TZ))
     tuesday_morning = dt.datetime(2026, 12, 15, 8, 0, tzinfo=rules.VN_TZ)
-    sent = services.remind_unready_points(points=[commune_point], session_start=_session_start(), session_key="s1", session_label="phiên", now=tuesday_morning)
+    sent = services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(), session_key="s1", session_label="phiên", now=tuesday_morning)
     assert len(sent) == 1 and "đã quá hạn" in sent[0].text
     assert Notification.objects.filter(key__endswith=":overdue").count() == 1
 
@@ -133,15 +138,14 @@ def test_point_without_contact_reminds_its_organisations_it_operators(province_p
     assert [u.username for u in services.responsible_people(first)] == ["cnttxa"]
 
 
-def test_hung_yen_cutoff_setting_moves_the_deadline(commune_point, settings):
-    settings.BRIDGES_TEST_CUTOFF = "15:00"
-    assert services.test_deadline_for(_session_start()) == dt.datetime(2026, 12, 14, 15, 0, tzinfo=rules.VN_TZ)
+def test_hung_yen_cutoff_moves_the_deadline_and_the_overdue_reminder(commune_point):
+    assert _deadline(15) == dt.datetime(2026, 12, 14, 15, 0, tzinfo=rules.VN_TZ)
     after_three = dt.datetime(2026, 12, 14, 15, 30, tzinfo=rules.VN_TZ)
-    sent = services.remind_unready_points(points=[commune_point], session_start=_session_start(), session_key="s2", session_label="phiên", now=after_three)
+    sent = services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(15), session_key="s2", session_label="phiên", now=after_three)
     assert "đã quá hạn (15:00 ngày 14/12/2026)" in sent[0].text
 
 
 def test_reminders_stop_once_the_session_has_started(commune_point):
     later = _session_start() + dt.timedelta(minutes=5)
-    assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), session_key="s1", session_label="phiên", now=later) == []
+    assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(), session_key="s1", session_label="phiên", now=later) == []
     assert not Notification.objects.exists()

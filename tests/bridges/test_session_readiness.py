@@ -65,7 +65,7 @@ def test_board_of_another_provinces_session_is_not_found(session, other_province
 
 
 def test_periodic_job_reminds_unready_points_on_the_deadline_day_once(session, province_points, official):
-    deadline = services.test_deadline_for(session.online_starts_at)
+    deadline = session_readiness.test_deadline_for(session)
     morning = deadline - dt.timedelta(hours=10)
     central = selectors.central_point_for(province_points["committee"])
     services.record_readiness_test(by=official("cntt"), point=central, measurement=GOOD, ran_at=morning - dt.timedelta(hours=1))

@@ -131,7 +131,7 @@ def test_reminder_shows_on_the_list_until_read(commune_point, official, client):
     from tiepdan.bridges.models import Notification
 
     start = dt.datetime(2026, 12, 15, 14, 0, tzinfo=rules.VN_TZ)
-    services.remind_unready_points(points=[commune_point], session_start=start, session_key="s9", session_label="phiên 15/12/2026", now=dt.datetime(2026, 12, 14, 9, 0, tzinfo=rules.VN_TZ))
+    services.remind_unready_points(points=[commune_point], session_start=start, deadline=dt.datetime(2026, 12, 15, 0, 0, tzinfo=rules.VN_TZ), session_key="s9", session_label="phiên 15/12/2026", now=dt.datetime(2026, 12, 14, 9, 0, tzinfo=rules.VN_TZ))
     c = client_for(client, official("cnttxa"))
     assert "Bạn có 1 thông báo nhắc kiểm tra kết nối chưa đọc." in c.get("/diem-cau/").content.decode()
     note = Notification.objects.get(recipient__username="cnttxa")

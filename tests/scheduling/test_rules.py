@@ -43,8 +43,16 @@ def test_a_holiday_added_to_the_calendar_moves_the_day_without_code_change(monke
         cal.update({D(2026, 12, 15): "Ngày nghỉ mới (giả định)"})
         return cal
 
+    # A new release of the package is read when the process starts (the calendar is cached per process).
+    from tiepdan.core import workdays
+
     monkeypatch.setattr(holidays, "country_holidays", with_an_extra_holiday)
-    assert rules.periodic_reception_day(2026, 12, 15) == D(2026, 12, 16)
+    workdays.forget_calendars()
+    try:
+        assert rules.periodic_reception_day(2026, 12, 15) == D(2026, 12, 16)
+    finally:
+        monkeypatch.undo()
+        workdays.forget_calendars()
 
 
 def test_substitute_saturday_worked_in_exchange_is_a_working_day():

@@ -26,11 +26,8 @@ def test_board_sees_the_calendar_by_month_and_a_session_page(client_for, session
     detail = c.get(f"/lich-tiep/{sessions[1].pk}/").content.decode()
     assert "Hồ Tiến Thiệu" in detail  # the Chairman chairs by default
     assert "08/12/2026" in detail  # notices at the latest 5 working days before
-    from tiepdan.bridges.services import test_deadline_for
-    from django.utils import timezone
-
-    # One test deadline on the page: the one the bridges reminders use.
-    assert f"Kiểm tra kết nối đạt trước</dt><dd>{timezone.localtime(test_deadline_for(sessions[1].online_starts_at)):%H:%M %d/%m/%Y}" in detail
+    # One test deadline on the page, the province's hour (15:00) on the working day before: the one the bridges reminders use.
+    assert "Kiểm tra kết nối đạt trước</dt><dd>15:00 14/12/2026" in detail
 
 
 def test_generate_button_creates_the_coming_sessions(client_for, demo):

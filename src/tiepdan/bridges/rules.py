@@ -8,12 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from tiepdan.core.workdays import VN_TZ, is_working_day, working_days_before  # noqa: F401 (the one calendar, for callers of these rules)
 
 CENTRAL_LINK_KBPS = 30_000
 COMPONENT_LINK_KBPS = 5_000
@@ -111,46 +107,7 @@ def judge_readiness(measurement: Measurement, requirement: LinkRequirement) -> V
     return Verdict(not problems, tuple(problems))
 
 
-# --- Dates --------------------------------------------------------------------------------
-@lru_cache(maxsize=16)
-def _vietnam_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=[year - 1, year, year + 1])
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Bộ luật Lao động 2019, Điều 112, and the Government's yearly day-off swaps, as the `holidays`
-    package (Vietnam) knows them: Monday to Friday except public holidays and days off, plus any
-    Saturday worked in exchange (e.g. 22/8/2026 for 31/8/2026)."""
-    return _vietnam_holidays(day.year).is_working_day(day)
-
-
-def working_days_before(day: dt.date, n: int) -> dt.date:
-    """The n-th working day before ``day`` (n ≥ 1)."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    current = day
-    while n:
-        current -= dt.timedelta(days=1)
-        if is_working_day(current):
-            n -= 1
-    return current
-
-
-def test_deadline(session_start: dt.datetime, *, working_days: int = 1, cutoff: dt.time | None = None) -> dt.datetime:
-    """Nghị định 154/2026, Điều 23: a successful test connection between the central point and every
-    component point **at least 1 working day before** the session. Hưng Yên (seeds/003): "trước 15 giờ
-    ngày hôm trước", i.e. ``cutoff=time(15, 0)``.
-
-    Returns the moment by which every point must have passed: ``cutoff`` (default: the end of the day)
-    on the ``working_days``-th working day before the session's date, in Vietnam's time zone.
-    """
-    session_day = session_start.astimezone(VN_TZ).date()
-    day = working_days_before(session_day, working_days)
-    if cutoff is None:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=VN_TZ)
-    return dt.datetime.combine(day, cutoff, tzinfo=VN_TZ)
-
-
+# --- Dates (the test deadline itself is scheduling.rules.test_deadline: one rule, one place) ---
 def test_window_start(session_start: dt.datetime, *, working_days: int = 5) -> dt.datetime:
     """Nghị định 154/2026, Điều 23: preparation starts **at least 5 working days before** (notices to the
     citizen and agencies, the system and the points made ready). A test run from that day on counts for

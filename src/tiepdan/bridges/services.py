@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -153,18 +152,11 @@ def responsible_people(point: BridgePoint) -> list[User]:
     return list(User.objects.filter(organisation=point.organisation, role=Role.IT_OPERATOR, is_active=True))
 
 
-def test_deadline_for(session_start: dt.datetime) -> dt.datetime:
-    """The deadline with this installation's settings (``BRIDGES_TEST_WORKING_DAYS``, ``BRIDGES_TEST_CUTOFF``)."""
-    cutoff = settings.BRIDGES_TEST_CUTOFF
-    cutoff_time = dt.time.fromisoformat(cutoff) if cutoff else None
-    return rules.test_deadline(session_start, working_days=settings.BRIDGES_TEST_WORKING_DAYS, cutoff=cutoff_time)
-
-
 @transaction.atomic
-def remind_unready_points(*, points: Iterable[BridgePoint], session_start: dt.datetime, session_key: str, session_label: str, url: str = "", now: dt.datetime | None = None) -> list[Notification]:
+def remind_unready_points(*, points: Iterable[BridgePoint], session_start: dt.datetime, deadline: dt.datetime, session_key: str, session_label: str, url: str = "", now: dt.datetime | None = None) -> list[Notification]:
     """Nag the people responsible for every point that has not passed a test for this session yet.
 
-    Runs from a periodic job; sends nothing before the day the deadline falls on, and at most one
+    ``deadline`` is the session's (scheduling.services.test_deadline_for). Runs from a periodic job; sends nothing before the day the deadline falls on, and at most one
     reminder per person, point and session before the deadline plus one after it has passed
     (``key``), so running it every few minutes is safe. Each reminder is an in-app notification and
     an e-mail to the person's address, if any.
@@ -172,7 +164,6 @@ def remind_unready_points(*, points: Iterable[BridgePoint], session_start: dt.da
     now = now or timezone.now()
     if now >= session_start:
         return []
-    deadline = test_deadline_for(session_start)
     if now.astimezone(rules.VN_TZ).date() < (deadline - dt.timedelta(microseconds=1)).astimezone(rules.VN_TZ).date():
         return []
     overdue = now >= deadline

@@ -17,6 +17,12 @@ from . import rules, selectors, services
 from .models import BridgePoint
 
 
+def test_deadline_for(session) -> dt.datetime:
+    from tiepdan.scheduling.services import test_deadline_for as scheduled
+
+    return scheduled(session)
+
+
 def points_for_session(session) -> list[BridgePoint]:
     """The session's central point first, then the active points of every organisation taking part.
 
@@ -71,7 +77,7 @@ def board_for(session) -> SessionReadiness:
     """For each point of the session: its latest test since preparation began (5 working days before) and whether it passed."""
     starts_at = session.online_starts_at
     since = rules.test_window_start(starts_at)
-    return SessionReadiness(session=session, starts_at=starts_at, deadline=services.test_deadline_for(starts_at), since=since,
+    return SessionReadiness(session=session, starts_at=starts_at, deadline=test_deadline_for(session), since=since,
                             rows=selectors.readiness_for(points_for_session(session), since))
 
 
@@ -94,7 +100,7 @@ def remind_for_upcoming_sessions(*, now: dt.datetime | None = None, days_ahead: 
     sent = 0
     for session in sessions:
         sent += len(services.remind_unready_points(
-            points=points_for_session(session), session_start=session.online_starts_at, session_key=f"session-{session.pk}",
+            points=points_for_session(session), session_start=session.online_starts_at, deadline=test_deadline_for(session), session_key=f"session-{session.pk}",
             session_label=session_label(session), url=reverse("bridges:session_board", args=[session.pk]), now=now,
         ))
     return sent

@@ -203,8 +203,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- Product ------------------------------------------------------------------------------
-BRIDGES_TEST_WORKING_DAYS = int(env("BRIDGES_TEST_WORKING_DAYS", "1", "Điểm cầu phải kiểm tra kết nối đạt trước phiên bao nhiêu ngày làm việc (Nghị định 154/2026, Điều 23: ít nhất 1)."))
-BRIDGES_TEST_CUTOFF = env("BRIDGES_TEST_CUTOFF", "", "Giờ hạn chót trong ngày đó, dạng HH:MM (Hưng Yên: 15:00); trống: hết ngày.")
 BRIDGES_PROBE_HOST_ADDRESSES = env("BRIDGES_PROBE_HOST_ADDRESSES", "", "Địa chỉ IP máy chủ dùng cho kết nối kiểm tra điểm cầu (WebRTC), phân cách bằng dấu phẩy; trống: mọi giao diện mạng (kiểm thử: 127.0.0.1).")
 DEMO_PROVINCE_CODE = int(env("TIEPDAN_DEMO_PROVINCE", "20", "Mã tỉnh dùng cho dữ liệu trình diễn (20 = Lạng Sơn)."))
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend" if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend", "Cách gửi thư điện tử.")

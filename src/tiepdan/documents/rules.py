@@ -2,31 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
-import holidays
+from tiepdan.core.workdays import is_working_day, working_days_after  # noqa: F401 (is_working_day: for callers of these rules)
 
 REFUSAL_NOTICE_WORKING_DAYS = 3
-
-
-@lru_cache(maxsize=32)
-def _vietnam_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=[year - 1, year, year + 1])
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Monday to Friday, not a public holiday of Vietnam (``holidays``, including Tết)."""
-    return day.weekday() < 5 and day not in _vietnam_holidays(day.year)
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return day
 
 
 def refusal_notice_due(grounds_on: dt.date) -> dt.date:
@@ -35,4 +14,4 @@ def refusal_notice_due(grounds_on: dt.date) -> dt.date:
 
     Counted from the working day after the grounds arose.
     """
-    return add_working_days(grounds_on, REFUSAL_NOTICE_WORKING_DAYS)
+    return working_days_after(grounds_on, REFUSAL_NOTICE_WORKING_DAYS)

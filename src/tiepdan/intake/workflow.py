@@ -18,7 +18,7 @@ from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
 
 from .models import Matter, MatterState, MatterTransition
-from .workdays import add_working_days
+from tiepdan.core.workdays import working_days_after as add_working_days
 
 S = MatterState
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 import holidays
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# The one calendar (core.workdays), named here too because every rule below counts on it.
+from tiepdan.core.workdays import VN_TZ, is_working_day, working_calendar, working_day_on_or_after, working_days_before  # noqa: F401
 
 # Decree 154/2026 Art. 23(1): notices go out at least 5 working days before the session.
 NOTICE_MIN_WORKING_DAYS = 5
@@ -24,39 +24,6 @@ NOTICE_MIN_WORKING_DAYS = 5
 TEST_MIN_WORKING_DAYS = 1
 # Decree 154/2026 Art. 23(3): every point connected at least 1 hour before.
 CONNECT_BEFORE = dt.timedelta(hours=1)
-
-
-def working_calendar(years: Iterable[int]) -> holidays.HolidayBase:
-    """Vietnam's public holidays and substitute days for ``years``, from the `holidays` package."""
-    return holidays.country_holidays("VN", years=sorted(set(years)))
-
-
-def _calendar_for(day: dt.date, cal: holidays.HolidayBase | None) -> holidays.HolidayBase:
-    return cal if cal is not None else working_calendar(range(day.year - 1, day.year + 2))
-
-
-def is_working_day(day: dt.date, cal: holidays.HolidayBase | None = None) -> bool:
-    """Not a weekend, not a public holiday or substitute day off; a Saturday worked in exchange counts."""
-    return _calendar_for(day, cal).is_working_day(day)
-
-
-def working_day_on_or_after(day: dt.date, cal: holidays.HolidayBase | None = None) -> dt.date:
-    cal = _calendar_for(day, cal)
-    while not cal.is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def working_days_before(day: dt.date, n: int, cal: holidays.HolidayBase | None = None) -> dt.date:
-    """The working day ``n`` working days before ``day`` (``day`` itself not counted)."""
-    cal = _calendar_for(day, cal)
-    current = day
-    remaining = n
-    while remaining:
-        current -= dt.timedelta(days=1)
-        if cal.is_working_day(current):
-            remaining -= 1
-    return current
 
 
 def nominal_reception_day(year: int, month: int, day_of_month: int) -> dt.date:
@@ -100,12 +67,18 @@ def notice_is_timely(sent_on: dt.date, session_day: dt.date, cal: holidays.Holid
     return sent_on <= notice_deadline(session_day, cal, working_days=working_days)
 
 
-def test_deadline(session_day: dt.date, hour: int, cal: holidays.HolidayBase | None = None) -> dt.datetime:
+def test_deadline(session_day: dt.date, hour: int | None = None, cal: holidays.HolidayBase | None = None, *, working_days: int = TEST_MIN_WORKING_DAYS) -> dt.datetime:
     """Nghị định 154/2026, Điều 23(2): a successful test connection at least 1 working day before.
 
-    The province fixes the hour on that working day (Hưng Yên plan 003: before 15:00 on the day before).
+    The moment by which every bridge point must have passed its test: ``hour`` o'clock on
+    the ``working_days``-th working day before the session, or the end of that day when the
+    province fixed no hour. The province may fix the hour (Hưng Yên plan 003: before 15:00
+    on the day before) and ask for more days, never fewer. This is the one deadline the
+    session page, the readiness board and the reminders all show.
     """
-    day = working_days_before(session_day, TEST_MIN_WORKING_DAYS, cal)
+    day = working_days_before(session_day, max(working_days, TEST_MIN_WORKING_DAYS), cal)
+    if hour is None:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), VN_TZ)
     return dt.datetime.combine(day, dt.time(hour, 0), VN_TZ)
 
 

@@ -56,6 +56,11 @@ def settings_for(province_committee: Organisation) -> ReceptionSettings:
     return obj
 
 
+def test_deadline_for(session: ReceptionSession) -> dt.datetime:
+    """When every point of ``session`` must have passed its test (rules.test_deadline, at the province's hour)."""
+    return rules.test_deadline(session.date, settings_for(session.province_committee).test_deadline_hour)
+
+
 @transaction.atomic
 def update_settings(*, by: User, province_committee: Organisation, **fields) -> ReceptionSettings:
     obj = settings_for(province_committee)
