@@ -44,3 +44,25 @@ def test_the_console_agenda_links_each_matter_to_its_dossier_for_sharing(room, o
     html = client.get(f"/phong-truc-tuyen/{room.pk}/chuong-trinh/").content.decode()
     assert html.count("Hồ sơ</a>") == 2
     assert f"/vu-viec/{items[0].matter_id}/" in html
+
+
+def test_the_central_board_sees_its_own_readiness_test_for_this_province_not_anothers(make_session, official, make_official, other_province, client):
+    """The Central Board has a bridge point in every province's registry; the room shows the one of this session's province."""
+    from tiepdan.bridges import services as bridges
+    from tiepdan.bridges.rules import Measurement
+
+    demo_board = official("trunguong").organisation
+    room = services.open_room(by=official("bantcd"), session=make_session(communes=1, observer=True))
+    observer_point = room.points.get(role="observer")
+    elsewhere = bridges.create_point(by=None, province_committee=other_province["committee"], name="Ban TCD Trung ương (cầu Bắc Ninh)", kind="central_board", organisation=demo_board)
+    here = bridges.create_point(by=None, province_committee=room.province_committee, name="Ban TCD Trung ương (cầu Lạng Sơn)", kind="central_board", organisation=demo_board)
+    passing = Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=40_000, downlink_kbps=40_000, rtt_ms=30, packet_loss_pct=0)
+    failing = Measurement(camera_ok=False, microphone_ok=True, connected=True, uplink_kbps=40_000, downlink_kbps=40_000, rtt_ms=30, packet_loss_pct=0)
+    bridges.record_readiness_test(by=official("cntt"), point=here, measurement=passing)
+    bridges.record_readiness_test(by=make_official("it_operator", other_province["it_centre"]), point=elsewhere, measurement=failing)  # later, in the other province
+
+    client.force_login(official("trunguong"))
+    page = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{observer_point.pk}/").content.decode()
+    assert "Kiểm tra kết nối gần nhất của điểm cầu" in page
+    shown = page.split("Kiểm tra kết nối gần nhất của điểm cầu")[1].split("</p>")[0]
+    assert "Đạt" in shown and "Không đạt" not in shown

@@ -98,12 +98,18 @@ def admitted_points(room: LiveRoom):
 
 
 def last_readiness(point: RoomPoint):
-    """The point's last readiness test (bridges), shown before entering; None when bridges has none."""
-    try:
-        from tiepdan.bridges.models import BridgePoint, ReadinessTest
-    except ImportError:
-        return None
-    bridge = BridgePoint.objects.filter(organisation_id=point.organisation_id, is_active=True).first()
+    """The point's last readiness test (bridges), shown before entering; None when it has none.
+
+    The bridge point is the one the session named for this seat, else the organisation's point
+    in this province's registry: the Central Board has a point in every province's registry,
+    so looking by organisation alone could show another province's test.
+    """
+    from tiepdan.bridges.models import BridgePoint, ReadinessTest
+
+    bridge = point.session_point.bridge_point
+    if bridge is None:
+        bridge = (BridgePoint.objects.filter(organisation_id=point.organisation_id, province_committee_id=point.room.province_committee_id, is_active=True)
+                  .order_by("pk").first())
     if bridge is None:
         return None
     return ReadinessTest.objects.filter(point=bridge).order_by("-ran_at").first()
@@ -111,10 +117,8 @@ def last_readiness(point: RoomPoint):
 
 def minutes_for(room: LiveRoom, item_id=None):
     """The minutes of ``item_id`` (or of the matter being received now) in this room."""
-    try:
-        from .models import MatterMinutes
-    except ImportError:
-        return None
+    from .models import MatterMinutes
+
     item_id = item_id or getattr(room, "current_item_id", None)
     if not item_id:
         return None
