@@ -193,3 +193,17 @@ def test_reply_to_a_declined_citizen_as_docx_and_pdf(official, proposed):
     pdf, _, mime = replies.reply_file(by=official("bantcd"), decision=d, fmt="pdf")
     assert pdf[:5] == b"%PDF-" and mime == "application/pdf"
     assert AuditEntry.objects.filter(action="matter.reply_download", object_id=str(m.pk)).count() == 2
+
+
+def test_a_reply_the_board_sends_is_signed_by_the_head_of_the_board_by_name(official, classified, make_official, demo):
+    from tiepdan.documents.render import render_pdf
+    from tiepdan.triage import replies
+
+    m = classified(citizen=None)
+    d = services.decline(by=official("bantcd"), matter=m, reason="Không thuộc thẩm quyền Chủ tịch UBND tỉnh", advice="Gửi đơn đến UBND xã Bản Chắt")
+    # No head on record: the officer who declined signs under their own position, never a blank name.
+    assert "Hoàng Văn Bình" in replies.reply_document(d).plain_text()
+    make_official("board_officer", demo["board"], username="truongban", full_name="Lộc Thị Thu", position="Trưởng ban Tiếp công dân tỉnh")
+    text = replies.reply_document(d).plain_text()
+    assert "TL. CHỦ TỊCH" in text.upper() and "Lộc Thị Thu" in text
+    assert render_pdf(replies.reply_document(d))[:5] == b"%PDF-"

@@ -4,11 +4,27 @@ from __future__ import annotations
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
+from tiepdan.core.roles import Role
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.render import Signature, render_docx, render_pdf
-from tiepdan.core.roles import Role
 
 from .models import Decision
+
+
+def _board_signature(decided_by) -> Signature:
+    """The Board signs "TL. Chủ tịch" through its head; a letter never goes out with an empty name.
+
+    The head is the Board's active member whose position is Trưởng ban; where none is on
+    record, the officer who declined signs under their own position.
+    """
+    from tiepdan.core.text import fold
+    from tiepdan.organisations.models import User
+
+    members = User.objects.filter(organisation_id=decided_by.organisation_id, is_active=True).exclude(position="").order_by("pk")
+    head = next((m for m in members if fold(m.position).startswith("truong ban")), None)
+    if head is not None:
+        return Signature(title=head.position, signer_name=head.full_name, authority="TL. Chủ tịch")
+    return Signature(title=decided_by.position or "Ban Tiếp công dân", signer_name=decided_by.full_name, authority="TL. Chủ tịch")
 
 
 def reply_document(decision: Decision):
@@ -21,7 +37,7 @@ def reply_document(decision: Decision):
     elif signer.role == Role.PROVINCE_DEPUTY:
         signature = Signature(title="Phó Chủ tịch", signer_name=signer.full_name, authority="TM. Ủy ban nhân dân", on_behalf="KT. Chủ tịch")
     else:  # the Board replies for the committee when it does not propose
-        signature = Signature(title="Trưởng ban Tiếp công dân", signer_name="", authority="TL. Chủ tịch")
+        signature = _board_signature(signer)
     issuer = doc_forms.Issuer(issuing_body=committee.name, place=place, signature=signature)
     citizen = matter.citizen
     person = doc_forms.Person(full_name=citizen.full_name, id_number=citizen.id_number, address=f"{citizen.address}, {citizen.commune}")
