@@ -159,3 +159,41 @@ def test_who_may_connect_as_which_point(room, official, make_official, other_pro
     stranger = make_official("commune_chairman", other_province["commune"])
     assert "ngoài phạm vi" in services.connection_refusal(user=stranger, link_id=None, point=commune)
     assert "đăng nhập" in services.connection_refusal(user=None, link_id=None, point=commune)
+
+
+def test_starting_and_closing_the_room_moves_the_session_to_live_then_closed(room, official):
+    from tiepdan.core.models import AuditEntry
+
+    chair = official("bantcd")
+    services.start_session(by=chair, room=room)
+    room.session.refresh_from_db()
+    assert room.session.status == "live" and room.session.get_status_display() == "Đang diễn ra"
+    services.close_room(by=chair, room=room, reason="Hết giờ")
+    room.session.refresh_from_db()
+    assert room.session.status == "closed" and not room.session.is_open
+    assert list(AuditEntry.objects.filter(object_id=str(room.session.pk), action__startswith="scheduling.status.").values_list("action", flat=True).order_by("pk")) == [
+        "scheduling.status.live", "scheduling.status.closed"]
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        services.open_room(by=chair, session=room.session)  # a held session is not reopened
+
+
+def test_a_session_not_marked_ready_may_be_started_and_the_audit_says_so(make_session, official, client):
+    from tiepdan.core.models import AuditEntry
+
+    session = make_session(communes=1)
+    session.status = "invitations_sent"
+    session.save(update_fields=["status"])
+    chair = official("bantcd")
+    room = services.open_room(by=chair, session=session)
+    client.force_login(chair)
+    console = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/").content.decode()
+    assert "chưa xác nhận «Sẵn sàng»" in console
+    services.start_session(by=chair, room=room)
+    entry = AuditEntry.objects.get(object_id=str(session.pk), action="scheduling.status.live")
+    assert entry.changes == {"status": ["invitations_sent", "live"], "was_ready": False}
+
+
+def test_a_room_closed_before_it_started_leaves_the_session_open(room, official):
+    services.close_room(by=official("bantcd"), room=room, reason="Mở nhầm")
+    room.session.refresh_from_db()
+    assert room.session.status == "ready"

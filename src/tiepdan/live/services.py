@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
+from tiepdan.scheduling import services as scheduling
 
 from . import realtime, rules
 from .backends import get_backend
@@ -123,6 +124,7 @@ def start_session(*, by, room: LiveRoom) -> LiveRoom:
     policy.require(by, "live.chair", room)
     before = room.state
     _transition_room(room, RoomState.LIVE)
+    scheduling.begin_reception(by=by, session=room.session)
     room.started_at = timezone.now()
     room.full_clean()
     room.save()
@@ -137,7 +139,10 @@ def close_room(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
     room = _locked_room(room)
     policy.require(by, "live.chair", room)
     before = room.state
+    was_live = room.state == RoomState.LIVE
     _transition_room(room, RoomState.CLOSED)
+    if was_live:
+        scheduling.end_reception(by=by, session=room.session)
     if getattr(room, "current_item_id", None):
         _close_current_matter(room, by)
     room.closed_at = timezone.now()

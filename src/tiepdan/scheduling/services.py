@@ -225,6 +225,37 @@ def transition(*, by: User | None, session: ReceptionSession, to: str, reason: s
 
 
 @transaction.atomic
+def begin_reception(*, by: User, session: ReceptionSession) -> ReceptionSession:
+    """The chair opens the online reception: the session is under way (Nghị định 154/2026, Điều 24).
+
+    Normally from «Sẵn sàng». A session the Board has not marked ready (a point tested
+    late, an urgent ad hoc session under Law 2013 Art. 18(3)) may still be held, because
+    whether to proceed is the chair's call; the audit entry then says it was not ready.
+    """
+    policy.require(by, "live.open", session)
+    locked = _locked(session)
+    if locked.status == S.LIVE:
+        return locked
+    if locked.status not in (S.PLANNED, S.INVITATIONS_SENT, S.READY):
+        raise ValidationError(f"Phiên đang ở trạng thái «{S(locked.status).label}», không thể bắt đầu tiếp.")
+    before = locked.status
+    locked.status = S.LIVE
+    locked.save(update_fields=["status"])
+    audit.record(actor=by, action=f"scheduling.status.{S.LIVE}", obj=locked, changes={"status": [before, S.LIVE], "was_ready": before == S.READY})
+    session.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def end_reception(*, by: User, session: ReceptionSession) -> ReceptionSession:
+    """The chair closes the online reception: the session is held (Đã kết thúc) and cannot be reopened."""
+    locked = _locked(session)
+    if locked.status != S.LIVE:
+        return locked  # closed before it began: the session stays open for another room
+    return transition(by=by, session=session, to=S.CLOSED, action="live.open")
+
+
+@transaction.atomic
 def cancel_session(*, by: User, session: ReceptionSession, reason: str) -> ReceptionSession:
     """Cancel and tell everyone who was invited (a change notice)."""
     from .invitations import session_info
