@@ -419,9 +419,9 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         live.set_muted(by=chair, point=target, muted=not target.muted)
 
     def is_new_state(message):
-        if message.get("type") != "room":
+        if message.get("type") not in ("room", "delta"):  # a delta names only the points that changed
             return False
-        mine = next((p for p in message["points"] if p["id"] == str(target.pk)), None)
+        mine = next((p for p in message.get("points", ()) if p["id"] == str(target.pk)), None)
         return mine is not None and mine["muted"] != expected_before
 
     with _Server(application) as server:

@@ -54,6 +54,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _seed_base()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_room_pushes():
+    """Room ids are reused after a transactional test empties the database: forget what was pushed for them."""
+    from tiepdan.live.realtime import forget_pushed_state
+
+    forget_pushed_state()
+    yield
+
+
 @pytest.fixture
 def units(db):
     """Lạng Sơn and Bắc Ninh with their real communes (the full 34/3,321 load is tested on its own)."""

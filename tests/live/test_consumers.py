@@ -30,13 +30,36 @@ def _communicator(point, cookie: bytes) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, f"/ws/phong-truc-tuyen/{point.room_id}/diem/{point.pk}/", headers=headers)
 
 
+_views: dict[int, dict] = {}  # the room as each communicator's browser would hold it
+
+
+def _merge(comm, msg) -> dict | None:
+    """The room as the browser sees it after ``msg`` (signalling.js mergeDelta): welcome/room set it, delta patches it."""
+    if msg["type"] in ("welcome", "room"):
+        _views[id(comm)] = msg
+    elif msg["type"] == "delta" and id(comm) in _views:
+        current = _views[id(comm)]
+        changed = {p["id"]: p for p in msg["points"]}
+        points = [changed.pop(p["id"], p) for p in current["points"]] + list(changed.values())
+        _views[id(comm)] = {**current, "points": points, "room": msg.get("room", current["room"]), "events": msg.get("events", current["events"])}
+    else:
+        return None
+    return _views[id(comm)]
+
+
 async def _until(comm, kind, predicate=lambda m: True, timeout=5):
-    """Read messages until one of ``kind`` satisfying ``predicate``; fail after ``timeout`` seconds."""
+    """Read messages until one of ``kind`` satisfying ``predicate``; fail after ``timeout`` seconds.
+
+    ``kind`` "room" means the room's state as the browser holds it, rebuilt from the welcome and the deltas.
+    """
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         left = deadline - asyncio.get_running_loop().time()
         assert left > 0, f"no '{kind}' message arrived"
         msg = await comm.receive_json_from(timeout=left)
+        view = _merge(comm, msg)
+        if kind == "room" and view is not None and predicate(view):
+            return view
         if msg["type"] == kind and predicate(msg):
             return msg
 

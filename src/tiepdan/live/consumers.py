@@ -185,6 +185,27 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     # --- From the group ------------------------------------------------------------------------------
     async def room_snapshot(self, event):
         self.snapshot, self.channels = event["snapshot"], event["channels"]
+        await self._forward({"type": "room", **self.snapshot})
+
+    async def room_delta(self, event):
+        """Only what changed (realtime.snapshot_delta): merge it into this point's view, pass it on."""
+        if not self.snapshot:
+            return
+        changed = {p["id"]: p for p in event["points"]}
+        points = [changed.pop(p["id"], p) for p in self.snapshot["points"]]
+        self.snapshot = {**self.snapshot, "points": points + list(changed.values())}
+        for key in ("room", "events"):
+            if key in event:
+                self.snapshot[key] = event[key]
+        for point_id, channel in event["channels"].items():
+            if channel:
+                self.channels[point_id] = channel
+            else:
+                self.channels.pop(point_id, None)
+        await self._forward({"type": "delta", **{k: event[k] for k in ("room", "points", "events") if k in event}})
+
+    async def _forward(self, message: dict):
+        """Close this connection if the change removed or replaced its point; else send the change on."""
         mine = next((p for p in self.snapshot["points"] if p["id"] == str(self.point_id)), None)
         if mine is not None and mine["status"] == PointStatus.REMOVED and not self.can_chair:
             await self.send_json({"type": "removed", "message": "Người chủ trì đã mời điểm cầu của bạn ra khỏi phiên."})
@@ -194,7 +215,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "replaced", "message": "Điểm cầu này vừa được mở ở một cửa sổ khác; cửa sổ này đã ngắt."})
             await self.close(code=REPLACED)
             return
-        message = {"type": "room", **self.snapshot}
         if self.snapshot["room"]["backend"] != getattr(self, "backend_name", None):
             # The media path changed (the SFU fell back): this point's browser needs new credentials.
             message["credentials"] = await database_sync_to_async(self._credentials)()

@@ -1,16 +1,29 @@
 """Pushing the room's state to every connected point after a service committed.
 
-Services call these inside ``transaction.on_commit``; the signalling consumer
-forwards what arrives to its browser.
+Services call ``push_snapshot`` inside ``transaction.on_commit``; the signalling
+consumer forwards what arrives to its browser.
+
+Why deltas and a throttle: a room of a thousand points that pushed its whole state
+on every change sent n points to n browsers for each of n arrivals (O(n³) bytes while
+the room fills; a chair's mute waited 36 s behind them). Now each push carries only
+the points whose state changed since this process last pushed (a few hundred bytes),
+and pushes within ``COALESCE_S`` of the previous one are merged into one that reads
+the state once at the end of the window. A browser that (re)connects gets the full
+state in its welcome; a point missing from a delta has not changed.
 """
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import close_old_connections, transaction
+
+# Presence storms (hundreds of points arriving) merge into one push per window; a lone
+# change (the chair's mute) goes out at once, because the window starts with it.
+COALESCE_S = 0.05
 
 
 def group_name(room_id: int) -> str:
@@ -30,14 +43,128 @@ def _send(coroutine_function, *args) -> None:
     worker.join(timeout=5)
 
 
-def push_snapshot(room_id: int) -> None:
-    from .selectors import room_snapshot
+def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict]) -> dict | None:
+    """What changed between two ``room_snapshot`` results, as a ``room.delta`` message (None: nothing).
 
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    snapshot, channels = room_snapshot(room_id)
-    _send(layer.group_send, group_name(room_id), {"type": "room.snapshot", "snapshot": snapshot, "channels": channels})
+    ``room`` and ``events`` are small and sent whole when they changed; ``points`` lists
+    only the points whose public state changed; ``channels`` (server side only) maps every
+    changed point to its channel name, "" when it is no longer connected.
+    """
+    snapshot, channels = current
+    if previous is None:
+        return {"type": "room.snapshot", "snapshot": snapshot, "channels": channels}
+    before, before_channels = previous
+    old_points = {p["id"]: p for p in before["points"]}
+    points = [p for p in snapshot["points"] if old_points.get(p["id"]) != p]
+    changed_channels = {pid: channels.get(pid, "") for pid in set(channels) | set(before_channels) if channels.get(pid) != before_channels.get(pid)}
+    message: dict = {"type": "room.delta", "points": points, "channels": changed_channels}
+    if snapshot["room"] != before["room"]:
+        message["room"] = snapshot["room"]
+    if snapshot["events"] != before["events"]:
+        message["events"] = snapshot["events"]
+    if not points and not changed_channels and len(message) == 3:
+        return None
+    return message
+
+
+def _server_loop():
+    """The event loop serving this request: the running one, or the one a sync service was called from."""
+    from asgiref.sync import SyncToAsync
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+class _Pusher:
+    """Per process: the state last pushed for each room, and the throttle."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last_state: dict[int, tuple[dict, dict]] = {}
+        self.last_at: dict[int, float] = {}
+        self.scheduled: set[int] = set()
+
+    def request(self, room_id: int) -> None:
+        now = time.monotonic()
+        with self.lock:
+            if room_id in self.scheduled:
+                return  # the push already due reads the state after this change
+            wait = self.last_at.get(room_id, 0.0) + COALESCE_S - now
+            if wait > 0:
+                self.scheduled.add(room_id)
+            else:
+                self.last_at[room_id] = now
+        if wait > 0:
+            self._later(wait, room_id)
+        else:
+            self.push(room_id)
+
+    def _later(self, wait: float, room_id: int) -> None:
+        """Run the merged push on the server's event loop, where the in-memory channel layer lives.
+
+        A plain thread would put into that layer's queues from another loop, and the
+        consumers would never wake; only a process with no loop (a job, a command) uses one.
+        """
+        loop = _server_loop()
+        if loop is None:
+            timer = threading.Timer(wait, self._trailing, args=(room_id,))
+            timer.daemon = True
+            timer.start()
+            return
+        from channels.db import database_sync_to_async
+
+        def on_loop():
+            asyncio.ensure_future(database_sync_to_async(self._trailing)(room_id))
+
+        loop.call_soon_threadsafe(loop.call_later, wait, on_loop)
+
+    def _trailing(self, room_id: int) -> None:
+        with self.lock:
+            self.scheduled.discard(room_id)
+            self.last_at[room_id] = time.monotonic()
+        try:
+            self.push(room_id)
+        finally:
+            close_old_connections()  # this timer thread's own database connection
+
+    def push(self, room_id: int) -> None:
+        from .selectors import room_snapshot
+
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        current = room_snapshot(room_id)
+        with self.lock:
+            message = snapshot_delta(self.last_state.get(room_id), current)
+            if current[0]["room"]["state"] == "closed":
+                self.last_state.pop(room_id, None)
+                self.last_at.pop(room_id, None)
+            else:
+                self.last_state[room_id] = current
+        if message is not None:
+            _send(layer.group_send, group_name(room_id), message)
+
+    def forget(self) -> None:
+        with self.lock:
+            self.last_state.clear()
+            self.last_at.clear()
+
+
+_pusher = _Pusher()
+
+
+def push_snapshot(room_id: int) -> None:
+    """Tell every point of the room what changed (at once, or merged into the push already due)."""
+    _pusher.request(room_id)
+
+
+def forget_pushed_state() -> None:
+    """Drop what this process remembers it pushed (tests that rebuild the database between runs)."""
+    _pusher.forget()
 
 
 def kick_after_commit(room_id: int, point_id: int) -> None:

@@ -1,9 +1,27 @@
 // The room's WebSocket: one per point's browser, reconnecting by itself with backoff.
 //
-// Events: "welcome", "room" (a fresh snapshot), "presence" ({points}), "signal" ({from, from_conn, data}),
+// Events: "welcome", "room" (the whole room; the server sends changes only, merged here), "presence" ({points}), "signal" ({from, from_conn, data}),
 // "quality", "refused", "removed", "replaced", "error", "closed" ({retryInMs}), "open".
 // "signal" events are queued until a listener (the media back end) calls flushSignals(): a reloaded
 // point may be sent an offer before its camera is ready.
+// A delta names only the points that changed, and the room and events when they did.
+export function mergeDelta(current, delta) {
+  const changed = new Map(delta.points.map((p) => [p.id, p]));
+  const points = current.points.map((p) => {
+    const next = changed.get(p.id);
+    changed.delete(p.id);
+    return next || p;
+  });
+  return {
+    ...current,
+    type: "room",
+    room: delta.room || current.room,
+    events: delta.events || current.events,
+    points: points.concat([...changed.values()]),
+    credentials: delta.credentials,
+  };
+}
+
 export class Signalling extends EventTarget {
   constructor(path) {
     super();
@@ -33,9 +51,17 @@ export class Signalling extends EventTarget {
 
   onMessage(msg) {
     if (msg.type === "welcome" || msg.type === "room") {
+      this.current = msg;
       this.lastPresence = msg.points;
       this.emit(msg.type, msg);
       this.emit("presence", { points: msg.points });
+    } else if (msg.type === "delta") {
+      if (!this.current) return;
+      const merged = mergeDelta(this.current, msg);
+      this.current = merged;
+      this.lastPresence = merged.points;
+      this.emit("room", merged);
+      this.emit("presence", { points: merged.points });
     } else if (msg.type === "signal") {
       if (this.backendReady) this.emit("signal", msg);
       else this.queue.push(msg);
