@@ -196,3 +196,43 @@ def test_the_central_board_is_admitted_as_observer_and_cannot_take_the_floor(mak
         await chair.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_burst_of_changes_reaches_the_chair_merged_and_ends_in_the_true_state(room, commune_point, official, monkeypatch):
+    """Changes closer together than the push window are merged; the last state must still arrive."""
+    from channels.db import database_sync_to_async
+
+    from tiepdan.live import realtime
+
+    monkeypatch.setattr(realtime, "COALESCE_S", 1.0)  # every change after the first falls in the merged push
+
+    from tiepdan.live.models import RoomPoint
+
+    board = official("bantcd")
+    central = room.central_point()
+    halls = list(room.points.exclude(role="central").order_by("pk"))
+
+    async def scenario():
+        chair = _communicator(central, _cookie_for(board))
+        assert (await chair.connect())[0]
+        await _until(chair, "welcome")
+
+        def burst():
+            for point in halls:  # admit everyone, then mute and unmute in quick succession
+                services.admit(by=board, point=point)
+            for _ in range(3):
+                for point in halls:
+                    services.set_muted(by=board, point=point, muted=False)
+                    services.set_muted(by=board, point=point, muted=True)
+            services.set_muted(by=board, point=halls[-1], muted=False)
+
+        for point in halls:
+            await database_sync_to_async(lambda p=point: RoomPoint.objects.filter(pk=p.pk).update(status="lobby"))()
+        await database_sync_to_async(burst)()
+        final = await _until(chair, "room", lambda m: all(
+            next(p for p in m["points"] if p["id"] == str(h.pk))["status"] == "admitted" for h in halls
+        ) and next(p for p in m["points"] if p["id"] == str(halls[-1].pk))["muted"] is False)
+        assert [next(p for p in final["points"] if p["id"] == str(h.pk))["muted"] for h in halls] == [True] * (len(halls) - 1) + [False]
+        await chair.disconnect()
+
+    async_to_sync(scenario)()

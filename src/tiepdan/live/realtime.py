@@ -14,6 +14,7 @@ state in its welcome; a point missing from a delta has not changed.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 
@@ -115,12 +116,15 @@ class _Pusher:
             timer.daemon = True
             timer.start()
             return
-        from channels.db import database_sync_to_async
+        from asgiref.sync import sync_to_async
 
         def on_loop():
-            asyncio.ensure_future(database_sync_to_async(self._trailing)(room_id))
+            # Off the request thread (thread_sensitive=False): the push reads the database itself.
+            asyncio.ensure_future(sync_to_async(self._trailing, thread_sensitive=False)(room_id))
 
-        loop.call_soon_threadsafe(loop.call_later, wait, on_loop)
+        # A fresh context: the caller's (a sync service inside sync_to_async) would make asgiref
+        # refuse the nested call as a possible deadlock.
+        loop.call_soon_threadsafe(lambda: loop.call_later(wait, on_loop, context=contextvars.Context()), context=contextvars.Context())
 
     def _trailing(self, room_id: int) -> None:
         with self.lock:
