@@ -15,10 +15,10 @@ each decoded frame (requestVideoFrameCallback) and subtracts from its clock.
   pair from createOffer to its first decoded frame.
 
 Signalling (``fanout_p50_ms`` / ``fanout_p99_ms``): BENCH_FANOUT_POINTS WebSocket
-clients connected to the room's consumer as points of one room; the chair mutes a
-point (one service call); the time until each client has the new room state.
+clients connected to the room's consumer as points of one room; the chair presses mute on the
+console's own WebSocket; the time until each client has the new state of that point.
 Reference: the same number of clients on a bare Channels consumer that only
-forwards a group message. Target: p99 under 50 ms. Connecting is bounded by
+forwards a group message, sent by one more client. Target: p99 under 50 ms. Connecting is bounded by
 BENCH_FANOUT_CONNECT_S; the figure says how many points were really connected,
 and the event is sent only once every connection has been quiet for 2 s (``settle_s``).
 BENCH_LIVE_PARTS=media or =fanout runs one half.
@@ -295,6 +295,19 @@ def _fanout_points(orgs: dict, n: int) -> list:
     return have
 
 
+def _chair_session(chair) -> str:
+    """A signed-in browser session of the chair (the Board officer at the central point)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(chair.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = chair.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def _link_sessions(room) -> dict[int, str]:
     """A join link and a signed-in browser session per component point: point id -> session cookie value."""
     from django.contrib.sessions.backends.db import SessionStore
@@ -357,8 +370,7 @@ async def _drain(ws, until: float, quiet_s: float = 2.0):
 
 
 async def _deliveries(connections, match, trigger, *, timeout_s: float) -> list[float]:
-    """Fire ``trigger`` (in a thread) and time, per connection, the first message that ``match``es."""
-    loop = asyncio.get_running_loop()
+    """Fire ``trigger`` (a coroutine function: a message on a WebSocket) and time, per connection, the first message that ``match``es."""
     done: list[float] = []
 
     async def wait(ws):
@@ -375,7 +387,7 @@ async def _deliveries(connections, match, trigger, *, timeout_s: float) -> list[
     waiters = [asyncio.ensure_future(wait(ws)) for ws in connections]
     await asyncio.sleep(0.2)
     t0 = time.perf_counter()
-    await loop.run_in_executor(None, trigger)
+    await trigger()
     await asyncio.gather(*waiters)
     return done
 
@@ -395,6 +407,9 @@ def _bare_application():
         async def disconnect(self, code):
             await self.channel_layer.group_discard("bench-bare", self.channel_name)
 
+        async def receive_json(self, content, **kwargs):
+            await self.channel_layer.group_send("bench-bare", {"type": "bench.event", "n": content.get("n", 1)})
+
         async def bench_event(self, event):
             await self.send_json({"type": "event", "n": event["n"]})
 
@@ -402,11 +417,7 @@ def _bare_application():
 
 
 def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
     from tiepdan.config.asgi import application
-    from tiepdan.live import services as live
     from tiepdan.live.models import PointRole
 
     room, chair = _room(orgs, _fanout_points(orgs, points), janus=False)
@@ -414,9 +425,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
     settle_s, settled = max(10.0, connect_s / 2), {"s": 0.0}
     target = room.points.filter(role=PointRole.COMPONENT).order_by("pk").first()
 
-    def mute_toggle():
-        target.refresh_from_db()
-        live.set_muted(by=chair, point=target, muted=not target.muted)
+    chair_cookie = _chair_session(chair)
 
     def is_new_state(message):
         if message.get("type") not in ("room", "delta"):  # a delta names only the points that changed
@@ -428,12 +437,18 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         base = server.url.replace("http", "ws")
 
         async def scenario():
+            console, _ = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
             conns, took = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", cookies, connect_s=connect_s, ready="welcome")
             settle_started = time.monotonic()
-            await asyncio.gather(*(_drain(ws, settle_started + settle_s) for ws in conns))
+            await asyncio.gather(*(_drain(ws, settle_started + settle_s) for ws in conns + console))
+
             settled["s"] = time.monotonic() - settle_started
-            result = await _deliveries(conns, is_new_state, mute_toggle, timeout_s=60)
-            for ws in conns:
+
+            async def chair_mutes():  # what the chair's console sends when the button is pressed
+                await console[0].send(json.dumps({"type": "command", "command": "mute", "point": str(target.pk), "muted": not expected_before}))
+
+            result = await _deliveries(conns, is_new_state, chair_mutes, timeout_s=60)
+            for ws in conns + console:
                 await ws.close()
             return conns, took, result
 
@@ -443,11 +458,17 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
 
     with _Server(_bare_application()) as bare:
         base = bare.url.replace("http", "ws")
-        layer = get_channel_layer()
 
         async def reference():
             ref_conns, _ = await _clients(lambda n: f"{base}/ws/bare/{n}/", {n: None for n in range(len(conns))}, connect_s=connect_s, ready="welcome")
-            result = await _deliveries(ref_conns, lambda m: m.get("type") == "event", lambda: async_to_sync(layer.group_send)("bench-bare", {"type": "bench.event", "n": 1}), timeout_s=60)
+            sender, _ = await _clients(lambda n: f"{base}/ws/bare/{n}/", {len(conns): None}, connect_s=connect_s, ready="welcome")
+            await asyncio.sleep(0.5)
+
+            async def send_one():
+                await sender[0].send(json.dumps({"n": 1}))
+
+            result = await _deliveries(ref_conns, lambda m: m.get("type") == "event", send_one, timeout_s=60)
+            await sender[0].close()
             for ws in ref_conns:
                 await ws.close()
             return result

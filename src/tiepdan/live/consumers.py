@@ -7,6 +7,7 @@ relayed only between admitted points.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 
 from channels.db import database_sync_to_async
@@ -36,6 +37,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     conn = ""
 
     async def connect(self):
+        realtime.remember_server_loop(asyncio.get_running_loop())
         kwargs = self.scope["url_route"]["kwargs"]
         self.room_id, self.point_id = int(kwargs["room_id"]), int(kwargs["point_id"])
         self.group = realtime.group_name(self.room_id)

@@ -18,7 +18,7 @@ import contextvars
 import threading
 import time
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 
@@ -31,12 +31,32 @@ def group_name(room_id: int) -> str:
     return f"live-room-{room_id}"
 
 
+_served_by: asyncio.AbstractEventLoop | None = None
+
+
+def remember_server_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """The loop the WebSocket consumers run on (the consumer calls this when a point connects)."""
+    global _served_by
+    _served_by = loop
+
+
 def _send(coroutine_function, *args) -> None:
-    """Call the channel layer from sync code; from a thread that runs its own event loop (a caller
-    that is itself async, e.g. a browser-driving test) the call is made from a short-lived thread."""
+    """Call the channel layer from sync code, on the loop that serves the consumers.
+
+    The in-memory layer's queues belong to that loop: a message put from another loop (a
+    job, a thread of our own) sits unseen until something else wakes the consumer. A
+    service called from a request already runs beside that loop (asgiref routes the call
+    there); any other caller hands the call to the server's loop and waits for it.
+    """
+    loop = _served_by
     try:
-        asyncio.get_running_loop()
+        running = asyncio.get_running_loop()
     except RuntimeError:
+        running = None
+    if loop is not None and loop.is_running() and running is not loop and getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not loop:
+        asyncio.run_coroutine_threadsafe(coroutine_function(*args), loop).result(timeout=5)
+        return
+    if running is None:
         async_to_sync(coroutine_function)(*args)
         return
     worker = threading.Thread(target=lambda: async_to_sync(coroutine_function)(*args))
@@ -70,14 +90,14 @@ def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict
 
 def _server_loop():
     """The event loop serving this request: the running one, or the one a sync service was called from."""
-    from asgiref.sync import SyncToAsync
-
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
         pass
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    return loop if loop is not None and loop.is_running() else None
+    for loop in (getattr(SyncToAsync.threadlocal, "main_event_loop", None), _served_by):
+        if loop is not None and loop.is_running():
+            return loop
+    return None
 
 
 class _Pusher:
@@ -167,8 +187,10 @@ def push_snapshot(room_id: int) -> None:
 
 
 def forget_pushed_state() -> None:
-    """Drop what this process remembers it pushed (tests that rebuild the database between runs)."""
+    """Drop what this process remembers it pushed, and its server loop (tests that rebuild the database and the server)."""
+    global _served_by
     _pusher.forget()
+    _served_by = None
 
 
 def kick_after_commit(room_id: int, point_id: int) -> None:
