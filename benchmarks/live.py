@@ -437,8 +437,9 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         base = server.url.replace("http", "ws")
 
         async def scenario():
-            console, _ = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
             conns, took = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", cookies, connect_s=connect_s, ready="welcome")
+            # The console joins once the points are in: this script does not read it while they connect.
+            console, _ = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
             settle_started = time.monotonic()
             await asyncio.gather(*(_drain(ws, settle_started + settle_s) for ws in conns + console))
 

@@ -35,6 +35,16 @@ def _message(exc: Exception) -> str:
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
     conn = ""
+    closing = False
+
+    async def close(self, code=None, reason=None):
+        # Group messages already queued keep arriving until the disconnect; none may be sent after the close.
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
+    async def send_json(self, content, close=False):
+        if not self.closing:
+            await super().send_json(content, close=close)
 
     async def connect(self):
         realtime.remember_server_loop(asyncio.get_running_loop())
@@ -78,6 +88,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         }
 
     async def disconnect(self, code):
+        self.closing = True
         if self.conn:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             point = RoomPoint(pk=self.point_id)
