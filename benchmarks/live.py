@@ -331,8 +331,33 @@ def _link_sessions(room) -> dict[int, str]:
     return cookies
 
 
-async def _clients(url_for, cookies: dict, *, connect_s: float, ready: str):
-    """Open one WebSocket per point (bounded in time); returns the connections and how long connecting took."""
+class _Client:
+    """One point's WebSocket, read all the time as a browser reads it; each message kept with its arrival time."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.messages: list[tuple[float, dict]] = []
+        self.last = time.monotonic()
+        self.task = asyncio.ensure_future(self._read())
+
+    async def _read(self):
+        try:
+            async for raw in self.ws:
+                self.messages.append((time.perf_counter(), json.loads(raw)))
+                self.last = time.monotonic()
+        except Exception:
+            return
+
+    async def send(self, message: dict):
+        await self.ws.send(json.dumps(message))
+
+    async def close(self):
+        await self.ws.close()
+        self.task.cancel()
+
+
+async def _clients(url_for, cookies: dict, *, connect_s: float, ready: str) -> tuple[list[_Client], float]:
+    """Open one WebSocket per point (bounded in time); returns the clients and how long connecting took."""
     import websockets
 
     opened, started = [], time.monotonic()
@@ -340,13 +365,13 @@ async def _clients(url_for, cookies: dict, *, connect_s: float, ready: str):
     async def one(key, cookie):
         headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
         ws = await websockets.connect(url_for(key), additional_headers=headers, origin="http://127.0.0.1", max_size=None, open_timeout=connect_s, ping_interval=None)
-        while True:  # wait until the server accepted this point as admitted
+        while True:  # wait until the server accepted this point
             message = json.loads(await ws.recv())
             if message.get("type") in (ready, "refused"):
                 break
         if message.get("type") == "refused":
             raise RuntimeError(message.get("message"))
-        opened.append(ws)
+        opened.append(_Client(ws))
 
     batch = 25  # a room fills over minutes, not in one burst
     items = list(cookies.items())
@@ -357,39 +382,32 @@ async def _clients(url_for, cookies: dict, *, connect_s: float, ready: str):
     return opened, time.monotonic() - started
 
 
-async def _drain(ws, until: float, quiet_s: float = 2.0):
-    """Read until this connection has been quiet for ``quiet_s`` (the presence snapshots of the
-    connecting phase delivered), or ``until``: the measured event must not queue behind them."""
-    while time.monotonic() < until:
-        try:
-            await asyncio.wait_for(ws.recv(), timeout=min(quiet_s, max(0.01, until - time.monotonic())))
-        except asyncio.TimeoutError:
-            return
-        except Exception:
-            return
+async def _settle(clients: list[_Client], until: float, quiet_s: float = 2.0) -> None:
+    """Wait until every connection has been quiet for ``quiet_s`` (what the connecting phase sent has
+    arrived), or ``until``: the measured event must not queue behind it."""
+    while time.monotonic() < until and any(time.monotonic() - c.last < quiet_s for c in clients):
+        await asyncio.sleep(0.2)
 
 
-async def _deliveries(connections, match, trigger, *, timeout_s: float) -> list[float]:
-    """Fire ``trigger`` (a coroutine function: a message on a WebSocket) and time, per connection, the first message that ``match``es."""
-    done: list[float] = []
-
-    async def wait(ws):
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), timeout=deadline - time.monotonic()))
-            except (asyncio.TimeoutError, Exception):
-                return
-            if match(message):
-                done.append((time.perf_counter() - t0) * 1000)
-                return
-
-    waiters = [asyncio.ensure_future(wait(ws)) for ws in connections]
-    await asyncio.sleep(0.2)
+async def _deliveries(clients: list[_Client], match, trigger, *, timeout_s: float) -> list[float]:
+    """Fire ``trigger`` (a coroutine function: a message on a WebSocket) and time, per client, the
+    arrival of the first message after it that ``match``es."""
+    marks = {id(c): len(c.messages) for c in clients}
     t0 = time.perf_counter()
     await trigger()
-    await asyncio.gather(*waiters)
-    return done
+    found: dict[int, float] = {}
+    deadline = time.monotonic() + timeout_s
+    while len(found) < len(clients) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+        for c in clients:
+            if id(c) in found:
+                continue
+            for at, message in c.messages[marks[id(c)]:]:
+                if match(message):
+                    found[id(c)] = (at - t0) * 1000
+                    break
+            marks[id(c)] = len(c.messages) if id(c) not in found else marks[id(c)]
+    return list(found.values())
 
 
 def _bare_application():
@@ -441,16 +459,15 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
             # The console joins once the points are in: this script does not read it while they connect.
             console, _ = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
             settle_started = time.monotonic()
-            await asyncio.gather(*(_drain(ws, settle_started + settle_s) for ws in conns + console))
-
+            await _settle(conns + console, settle_started + settle_s)
             settled["s"] = time.monotonic() - settle_started
 
             async def chair_mutes():  # what the chair's console sends when the button is pressed
-                await console[0].send(json.dumps({"type": "command", "command": "mute", "point": str(target.pk), "muted": not expected_before}))
+                await console[0].send({"type": "command", "command": "mute", "point": str(target.pk), "muted": not expected_before})
 
             result = await _deliveries(conns, is_new_state, chair_mutes, timeout_s=60)
-            for ws in conns + console:
-                await ws.close()
+            for client in conns + console:
+                await client.close()
             return conns, took, result
 
         target.refresh_from_db()
@@ -466,12 +483,12 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
             await asyncio.sleep(0.5)
 
             async def send_one():
-                await sender[0].send(json.dumps({"n": 1}))
+                await sender[0].send({"n": 1})
 
             result = await _deliveries(ref_conns, lambda m: m.get("type") == "event", send_one, timeout_s=60)
             await sender[0].close()
-            for ws in ref_conns:
-                await ws.close()
+            for client in ref_conns:
+                await client.close()
             return result
 
         ref = asyncio.run(reference())

@@ -47,6 +47,9 @@ def scoped_matters(user, action: str = "intake.view") -> QuerySet[Matter]:
     return qs.filter(commune_committee_id__in=communes)
 
 
+LIST_COLUMNS = ("id", "registered_at", "identity_protected", "kind", "state", "summary", "people_count", "delegation_id", "citizen__full_name", "commune__name")
+
+
 def search_matters(user, q: str = "", *, state: str = "", kind: str = "", commune=None, subject_area: str = "", page: int = 1, page_size: int = PAGE_SIZE) -> "ResultPage":
     """The matter list and its search. ``q``: digits → ID number (prefix) or matter number; otherwise
     folded words matched in the citizen's name or the summary. A denouncer whose identity is
@@ -81,7 +84,8 @@ def search_matters(user, q: str = "", *, state: str = "", kind: str = "", commun
         ordering = (RawSQL("intake_matter.registered_at + interval '0 s'", []).desc(), "-id")
     else:
         ordering = ("-registered_at", "-id")
-    qs = qs.select_related("citizen", "commune").order_by(*ordering)
+    # Only the columns the list shows: the folded copies and the long texts stay in the database.
+    qs = qs.select_related("citizen", "commune").only(*LIST_COLUMNS).order_by(*ordering)
     rows = list(qs[(page - 1) * page_size : page * page_size + 1])
     return ResultPage(rows[:page_size], page, len(rows) > page_size)
 
