@@ -465,6 +465,9 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
             async def chair_mutes():  # what the chair's console sends when the button is pressed
                 await console[0].send({"type": "command", "command": "mute", "point": str(target.pk), "muted": not expected_before})
 
+            closed = [c.ws.close_code for c in conns if c.task.done()]
+            settled["closed_before_event"] = len(closed)
+            settled["close_codes"] = sorted(set(code for code in closed if code is not None))
             result = await _deliveries(conns, is_new_state, chair_mutes, timeout_s=60)
             for client in conns + console:
                 await client.close()
@@ -495,7 +498,8 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
 
     if not delivered or not ref:
         raise RuntimeError(f"fan-out: nothing delivered (app {len(delivered)}, bare {len(ref)})")
-    extra = {"points_wanted": points, "points_connected": len(conns), "delivered": len(delivered), "connect_s": round(took, 1), "settle_s": round(settled["s"], 1), "target_ms": 50}
+    extra = {"points_wanted": points, "points_connected": len(conns), "delivered": len(delivered), "connect_s": round(took, 1), "settle_s": round(settled["s"], 1), "target_ms": 50,
+             "closed_before_event": settled.get("closed_before_event"), "close_codes": settled.get("close_codes")}
     emit("fanout_p50_ms", statistics.median(delivered), statistics.median(ref), **extra)
     emit("fanout_p99_ms", _percentile(delivered, 0.99), _percentile(ref, 0.99), **extra)
 
