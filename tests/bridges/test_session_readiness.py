@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tiepdan.bridges import rules, selectors, services, session_readiness
 from tiepdan.bridges.models import Notification
+from tiepdan.scheduling import services as scheduling_services
 
 GOOD = rules.Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=40_000, downlink_kbps=40_000, rtt_ms=20, packet_loss_pct=0)
 SLOW = rules.Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=2100, downlink_kbps=9000, rtt_ms=20, packet_loss_pct=0)
@@ -65,7 +66,7 @@ def test_board_of_another_provinces_session_is_not_found(session, other_province
 
 
 def test_periodic_job_reminds_unready_points_on_the_deadline_day_once(session, province_points, official):
-    deadline = session_readiness.test_deadline_for(session)
+    deadline = scheduling_services.test_deadline_for(session)
     morning = deadline - dt.timedelta(hours=10)
     central = selectors.central_point_for(province_points["committee"])
     services.record_readiness_test(by=official("cntt"), point=central, measurement=GOOD, ran_at=morning - dt.timedelta(hours=1))

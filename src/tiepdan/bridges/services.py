@@ -156,8 +156,8 @@ def responsible_people(point: BridgePoint) -> list[User]:
 def remind_unready_points(*, points: Iterable[BridgePoint], session_start: dt.datetime, deadline: dt.datetime, session_key: str, session_label: str, url: str = "", now: dt.datetime | None = None) -> list[Notification]:
     """Nag the people responsible for every point that has not passed a test for this session yet.
 
-    ``deadline`` is the session's (scheduling.services.test_deadline_for). Runs from a periodic job; sends nothing before the day the deadline falls on, and at most one
-    reminder per person, point and session before the deadline plus one after it has passed
+    ``deadline`` is the session's (scheduling.services.test_deadline_for). Runs from a periodic job;
+    sends nothing before the day the deadline falls on, and at most one reminder per person, point and session before the deadline plus one after it has passed
     (``key``), so running it every few minutes is safe. Each reminder is an in-app notification and
     an e-mail to the person's address, if any.
     """

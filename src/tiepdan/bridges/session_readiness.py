@@ -13,14 +13,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from tiepdan.scheduling.services import test_deadline_for
+
 from . import rules, selectors, services
 from .models import BridgePoint
-
-
-def test_deadline_for(session) -> dt.datetime:
-    from tiepdan.scheduling.services import test_deadline_for as scheduled
-
-    return scheduled(session)
 
 
 def points_for_session(session) -> list[BridgePoint]:

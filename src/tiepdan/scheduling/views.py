@@ -88,13 +88,12 @@ def _session_for(request, pk, action="scheduling.view"):
 def _detail_context(request, session) -> dict:
     user = request.user
     conf = services.settings_for(session.province_committee)
-    cal = rules.working_calendar(range(session.date.year - 1, session.date.year + 1))
     ctx = {
         "session": session,
         "points": selectors.session_points(session),
         "notices": session.change_notices.select_related("by")[:20],
-        "notice_deadline": rules.notice_deadline(session.date, cal, working_days=conf.notice_working_days),
-        "test_deadline": rules.test_deadline(session.date, conf.test_deadline_hour, cal),
+        "notice_deadline": rules.notice_deadline(session.date, working_days=conf.notice_working_days),
+        "test_deadline": services.test_deadline_for(session),
         "connect_by": rules.connect_by(session.online_starts_at),
         "can_plan": policy.can(user, "scheduling.plan", session) and session.is_open,
         "can_chair": policy.can(user, "scheduling.assign_chair", session) and session.is_open,
