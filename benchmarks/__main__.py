@@ -7,6 +7,7 @@ import os
 import pkgutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 
@@ -43,6 +44,7 @@ def main(argv: list[str]) -> int:
         except Exception as exc:  # one broken benchmark must not hide the others' figures
             failed += 1
             print(json.dumps({"bench": name, "error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False), flush=True)
+            traceback.print_exc(file=sys.stderr)
         print(f"# {name}: {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 1 if failed else 0
 

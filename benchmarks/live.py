@@ -15,10 +15,12 @@ each decoded frame (requestVideoFrameCallback) and subtracts from its clock.
   pair from createOffer to its first decoded frame.
 
 Signalling (``fanout_p50_ms`` / ``fanout_p99_ms``): BENCH_FANOUT_POINTS WebSocket
-clients connected to the room's consumer as points of one room; the chair presses mute on the
-console's own WebSocket; the time until each client has the new state of that point.
-Reference: the same number of clients on a bare Channels consumer that only
-forwards a group message, sent by one more client. Target: p99 under 50 ms. Connecting is bounded by
+clients connected as points of one room to the product's server (``manage.py serve``,
+in a process of its own); the chair presses mute on the console's own WebSocket; the
+time until each client has the new state of that point. The clients are lean
+(``_rawws``) and timed when the bytes arrive. Reference: the same number of clients on
+a bare Channels consumer (a group member per connection, ``_bare_app``) served the same
+way, the event sent by one more client. Target: p99 under 50 ms. Connecting is bounded by
 BENCH_FANOUT_CONNECT_S; the figure says how many points were really connected,
 and the event is sent only once every connection has been quiet for 2 s (``settle_s``).
 BENCH_LIVE_PARTS=media or =fanout runs one half.
@@ -32,6 +34,7 @@ import os
 import secrets
 import socket
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -331,119 +334,121 @@ def _link_sessions(room) -> dict[int, str]:
     return cookies
 
 
-class _Client:
-    """One point's WebSocket, read all the time as a browser reads it; each message kept with its arrival time."""
+def _database_url() -> str:
+    """The database this process uses now (under the tests, the test database), for the server process."""
+    from urllib.parse import quote
 
-    def __init__(self, ws):
-        self.ws = ws
-        self.messages: list[tuple[float, dict]] = []
-        self.last = time.monotonic()
-        self.task = asyncio.ensure_future(self._read())
+    from django.db import connection
 
-    async def _read(self):
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class _ServerProcess:
+    """The product's server (or the reference) in a process of its own, on loopback: the clients,
+    in this process, then measure the server and not themselves (this machine may have 2 cores)."""
+
+    def __init__(self, argv: list[str]):
+        self.port = _free_port()
+        self.argv = [a.replace("{port}", str(self.port)) for a in argv]
+
+    def __enter__(self):
+        import resource
+        import subprocess
+        import sys
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))  # a socket per point
+        root = Path(__file__).resolve().parents[1]
+        env = {**os.environ, "PYTHONPATH": f"{root / 'src'}:{root}", "DATABASE_URL": _database_url()}
+        self.process = subprocess.Popen([sys.executable, *self.argv], cwd=root, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {self.argv}")
+                time.sleep(0.1)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
         try:
-            async for raw in self.ws:
-                self.messages.append((time.perf_counter(), json.loads(raw)))
-                self.last = time.monotonic()
+            self.process.wait(timeout=15)
         except Exception:
-            return
-
-    async def send(self, message: dict):
-        await self.ws.send(json.dumps(message))
-
-    async def close(self):
-        await self.ws.close()
-        self.task.cancel()
+            self.process.kill()
 
 
-async def _clients(url_for, cookies: dict, *, connect_s: float, ready: str) -> tuple[list[_Client], float]:
-    """Open one WebSocket per point (bounded in time); returns the clients and how long connecting took."""
-    import websockets
+async def _clients(port: int, path_for, cookies: dict, *, connect_s: float, ready: str) -> tuple[list, float]:
+    """Open one WebSocket per point (bounded in time), each waiting for ``ready``; returns the open ones and how long it took."""
+    from benchmarks import _rawws
 
-    opened, started = [], time.monotonic()
+    opened, started, refusals = [], time.monotonic(), {}
 
     async def one(key, cookie):
-        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
-        ws = await websockets.connect(url_for(key), additional_headers=headers, origin="http://127.0.0.1", max_size=None, open_timeout=connect_s, ping_interval=None)
-        while True:  # wait until the server accepted this point
-            message = json.loads(await ws.recv())
-            if message.get("type") in (ready, "refused"):
-                break
-        if message.get("type") == "refused":
-            raise RuntimeError(message.get("message"))
-        opened.append(_Client(ws))
+        conn = await _rawws.connect("127.0.0.1", port, path_for(key), cookie)
+        message = await conn.wait_for((ready, "refused"), timeout=connect_s)
+        if message is None or message.get("type") == "refused":
+            conn.close()
+            raise RuntimeError((message or {}).get("message", "closed"))
+        opened.append(conn)
 
     batch = 25  # a room fills over minutes, not in one burst
     items = list(cookies.items())
     for i in range(0, len(items), batch):
         if time.monotonic() - started > connect_s:
             break
-        await asyncio.gather(*(one(k, c) for k, c in items[i:i + batch]), return_exceptions=True)
+        for failure in await asyncio.gather(*(one(k, c) for k, c in items[i:i + batch]), return_exceptions=True):
+            if failure is not None:
+                refusals[repr(failure)[:160]] = refusals.get(repr(failure)[:160], 0) + 1
+    if refusals:
+        print(f"# not connected: {refusals}", file=sys.stderr)
     return opened, time.monotonic() - started
 
 
-async def _settle(clients: list[_Client], until: float, quiet_s: float = 2.0) -> None:
+async def _settle(clients: list, until: float, quiet_s: float = 2.0) -> None:
     """Wait until every connection has been quiet for ``quiet_s`` (what the connecting phase sent has
     arrived), or ``until``: the measured event must not queue behind it."""
     while time.monotonic() < until and any(time.monotonic() - c.last < quiet_s for c in clients):
         await asyncio.sleep(0.2)
 
 
-async def _deliveries(clients: list[_Client], match, trigger, *, timeout_s: float) -> list[float]:
-    """Fire ``trigger`` (a coroutine function: a message on a WebSocket) and time, per client, the
-    arrival of the first message after it that ``match``es."""
-    marks = {id(c): len(c.messages) for c in clients}
+async def _deliveries(clients: list, match, trigger, *, timeout_s: float) -> list[float]:
+    """Fire ``trigger`` (a message on a WebSocket) and time, per client, the arrival of the first
+    message after it that ``match``es. Arrival times are taken when the bytes reach this process."""
+    marks = [len(c.messages) for c in clients]
     t0 = time.perf_counter()
-    await trigger()
+    trigger()
     found: dict[int, float] = {}
     deadline = time.monotonic() + timeout_s
     while len(found) < len(clients) and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
-        for c in clients:
-            if id(c) in found:
+        await asyncio.sleep(0.02)
+        for i, c in enumerate(clients):
+            if i in found:
                 continue
-            for at, message in c.messages[marks[id(c)]:]:
+            for at, message in c.messages[marks[i]:]:
                 if match(message):
-                    found[id(c)] = (at - t0) * 1000
+                    found[i] = (at - t0) * 1000
                     break
-            marks[id(c)] = len(c.messages) if id(c) not in found else marks[id(c)]
+            else:
+                marks[i] = len(c.messages)
     return list(found.values())
 
 
-def _bare_application():
-    """The reference: a consumer that joins one group and forwards what the group sends, nothing else."""
-    from channels.generic.websocket import AsyncJsonWebsocketConsumer
-    from channels.routing import ProtocolTypeRouter, URLRouter
-    from django.urls import path
-
-    class Bare(AsyncJsonWebsocketConsumer):
-        async def connect(self):
-            await self.accept()
-            await self.channel_layer.group_add("bench-bare", self.channel_name)
-            await self.send_json({"type": "welcome"})
-
-        async def disconnect(self, code):
-            await self.channel_layer.group_discard("bench-bare", self.channel_name)
-
-        async def receive_json(self, content, **kwargs):
-            await self.channel_layer.group_send("bench-bare", {"type": "bench.event", "n": content.get("n", 1)})
-
-        async def bench_event(self, event):
-            await self.send_json({"type": "event", "n": event["n"]})
-
-    return ProtocolTypeRouter({"websocket": URLRouter([path("ws/bare/<int:n>/", Bare.as_asgi())])})
-
-
 def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
-    from tiepdan.config.asgi import application
     from tiepdan.live.models import PointRole
 
     room, chair = _room(orgs, _fanout_points(orgs, points), janus=False)
     cookies = _link_sessions(room)
-    settle_s, settled = max(10.0, connect_s / 2), {"s": 0.0}
+    settle_s, facts = max(10.0, connect_s / 2), {}
     target = room.points.filter(role=PointRole.COMPONENT).order_by("pk").first()
-
     chair_cookie = _chair_session(chair)
+    expected_before = target.muted
+    room_path = lambda pk: f"/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/"  # noqa: E731
 
     def is_new_state(message):
         if message.get("type") not in ("room", "delta"):  # a delta names only the points that changed
@@ -451,55 +456,41 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         mine = next((p for p in message.get("points", ()) if p["id"] == str(target.pk)), None)
         return mine is not None and mine["muted"] != expected_before
 
-    with _Server(application) as server:
-        base = server.url.replace("http", "ws")
-
+    # The product as `make run` serves it (manage.py serve: uvicorn, in-memory layer), without the job worker.
+    with _ServerProcess(["manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
         async def scenario():
-            conns, took = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", cookies, connect_s=connect_s, ready="welcome")
-            # The console joins once the points are in: this script does not read it while they connect.
-            console, _ = await _clients(lambda pk: f"{base}/ws/phong-truc-tuyen/{room.pk}/diem/{pk}/", {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
+            conns, took = await _clients(server.port, room_path, cookies, connect_s=connect_s, ready="welcome")
+            console, _ = await _clients(server.port, room_path, {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
             settle_started = time.monotonic()
             await _settle(conns + console, settle_started + settle_s)
-            settled["s"] = time.monotonic() - settle_started
-
-            async def chair_mutes():  # what the chair's console sends when the button is pressed
-                await console[0].send({"type": "command", "command": "mute", "point": str(target.pk), "muted": not expected_before})
-
-            closed = [c.ws.close_code for c in conns if c.task.done()]
-            settled["closed_before_event"] = len(closed)
-            settled["close_codes"] = sorted(set(code for code in closed if code is not None))
-            result = await _deliveries(conns, is_new_state, chair_mutes, timeout_s=60)
+            facts["settle_s"] = round(time.monotonic() - settle_started, 1)
+            closed = [c.close_code for c in conns if c.is_closed]
+            facts["closed_before_event"], facts["close_codes"] = len(closed), sorted(set(closed))
+            # What the chair's console sends when the mute button is pressed.
+            mute = {"type": "command", "command": "mute", "point": str(target.pk), "muted": not expected_before}
+            result = await _deliveries(conns, is_new_state, lambda: console[0].send(mute), timeout_s=60)
             for client in conns + console:
-                await client.close()
+                client.close()
             return conns, took, result
 
-        target.refresh_from_db()
-        expected_before = target.muted
         conns, took, delivered = asyncio.run(scenario())
 
-    with _Server(_bare_application()) as bare:
-        base = bare.url.replace("http", "ws")
-
+    with _ServerProcess(["-m", "uvicorn", "benchmarks._bare_app:application", "--host", "127.0.0.1", "--port", "{port}",
+                         "--ws", "websockets-sansio", "--lifespan", "off", "--log-level", "warning"]) as bare:
         async def reference():
-            ref_conns, _ = await _clients(lambda n: f"{base}/ws/bare/{n}/", {n: None for n in range(len(conns))}, connect_s=connect_s, ready="welcome")
-            sender, _ = await _clients(lambda n: f"{base}/ws/bare/{n}/", {len(conns): None}, connect_s=connect_s, ready="welcome")
-            await asyncio.sleep(0.5)
-
-            async def send_one():
-                await sender[0].send({"n": 1})
-
-            result = await _deliveries(ref_conns, lambda m: m.get("type") == "event", send_one, timeout_s=60)
-            await sender[0].close()
-            for client in ref_conns:
-                await client.close()
+            ref_conns, _ = await _clients(bare.port, lambda n: f"/ws/bare/{n}/", {n: None for n in range(len(conns))}, connect_s=connect_s, ready="welcome")
+            sender, _ = await _clients(bare.port, lambda n: f"/ws/bare/{n}/", {len(conns): None}, connect_s=connect_s, ready="welcome")
+            await _settle(ref_conns + sender, time.monotonic() + settle_s)
+            result = await _deliveries(ref_conns, lambda m: m.get("type") == "event", lambda: sender[0].send({"n": 1}), timeout_s=60)
+            for client in ref_conns + sender:
+                client.close()
             return result
 
         ref = asyncio.run(reference())
 
     if not delivered or not ref:
         raise RuntimeError(f"fan-out: nothing delivered (app {len(delivered)}, bare {len(ref)})")
-    extra = {"points_wanted": points, "points_connected": len(conns), "delivered": len(delivered), "connect_s": round(took, 1), "settle_s": round(settled["s"], 1), "target_ms": 50,
-             "closed_before_event": settled.get("closed_before_event"), "close_codes": settled.get("close_codes")}
+    extra = {"points_wanted": points, "points_connected": len(conns), "delivered": len(delivered), "connect_s": round(took, 1), "target_ms": 50, **facts}
     emit("fanout_p50_ms", statistics.median(delivered), statistics.median(ref), **extra)
     emit("fanout_p99_ms", _percentile(delivered, 0.99), _percentile(ref, 0.99), **extra)
 

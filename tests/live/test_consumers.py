@@ -236,3 +236,64 @@ def test_a_burst_of_changes_reaches_the_chair_merged_and_ends_in_the_true_state(
         await chair.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_points_quality_reaches_the_chair_and_itself_but_not_the_other_points(room, official):
+    """A thousand points measuring every 3 s must not be a thousand messages to every browser."""
+    board = official("bantcd")
+    central = room.central_point()
+    first, second = list(room.points.exclude(role="central").order_by("pk"))[:2]
+    for point in (first, second):
+        services.admit(by=board, point=point)
+    cookies = [_cookie_for(board)] + [_cookie_for(link_token=services.issue_join_link(by=board, point=p)[1]) for p in (first, second)]
+
+    async def scenario():
+        chair, one, other = (_communicator(p, c) for p, c in zip((central, first, second), cookies))
+        for comm in (chair, one, other):
+            assert (await comm.connect())[0]
+            await _until(comm, "welcome")
+        await one.send_json_to({"type": "quality", "quality": {"rtt_ms": 42, "loss_pct": 0.5, "bitrate_kbps": 900}})
+        to_chair = await _until(chair, "quality")
+        assert to_chair["point_id"] == str(first.pk) and to_chair["quality"]["rtt_ms"] == 42.0
+        assert (await _until(one, "quality"))["quality"]["loss_pct"] == 0.5
+        while not await other.receive_nothing(timeout=0.5):
+            assert (await other.receive_json_from())["type"] != "quality"
+        for comm in (chair, one, other):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_browser_that_stops_reading_does_not_hold_up_the_room_and_gets_its_messages_in_order():
+    """The hub hands each connection the room's text in turn: one whose socket is full must not block
+    the others (live.consumers.STALL_S), and must still get every message, in order, once it reads."""
+    import collections
+
+    from tiepdan.live.consumers import RoomConsumer
+
+    async def scenario():
+        stuck, sent = asyncio.Event(), {"slow": [], "quick": []}
+
+        def consumer(name, blocked):
+            c = RoomConsumer()
+            c.backlog = None
+
+            async def base_send(message):
+                if blocked:
+                    await stuck.wait()  # the browser's socket buffer is full until it reads
+                sent[name].append(message["text"])
+
+            c.base_send = base_send
+            return c
+
+        slow, quick = consumer("slow", True), consumer("quick", False)
+        for n in range(3):  # what the hub does for each change: every connection in turn
+            for c in (slow, quick):
+                await asyncio.wait_for(c.deliver(f"change {n}"), timeout=5)
+        assert sent == {"slow": [], "quick": ["change 0", "change 1", "change 2"]}
+        assert isinstance(slow.backlog, collections.deque)
+        stuck.set()
+        await asyncio.wait_for(slow.writer, timeout=5)
+        assert sent["slow"] == ["change 0", "change 1", "change 2"] and slow.backlog is None
+
+    async_to_sync(scenario)()

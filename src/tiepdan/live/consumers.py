@@ -8,6 +8,8 @@ relayed only between admitted points.
 from __future__ import annotations
 
 import asyncio
+import collections
+import json
 import time
 
 from channels.db import database_sync_to_async
@@ -16,8 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tiepdan.core import policy
 
-from . import realtime, services
+from . import services
 from .backends import backend_for
+from .hub import hub_for
 from .models import PointStatus, RoomPoint
 from .selectors import room_snapshot
 
@@ -25,6 +28,9 @@ REFUSED = 4403
 REMOVED = 4001
 REPLACED = 4002
 QUALITY_MIN_INTERVAL_S = 1.5
+# A send that waits longer than this has a full socket (a slow or vanished browser): that
+# connection's room messages queue behind it, and the room goes on with the others.
+STALL_S = 0.05
 
 
 def _message(exc: Exception) -> str:
@@ -34,8 +40,13 @@ def _message(exc: Exception) -> str:
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
+    """A point's browser; room changes reach it through the process's hub (``live.hub``), which calls ``deliver``."""
+
     conn = ""
     closing = False
+    mirror = None
+    backlog: collections.deque | None = None
+    backend_name: str | None = None
 
     async def close(self, code=None, reason=None):
         # Group messages already queued keep arriving until the disconnect; none may be sent after the close.
@@ -47,13 +58,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await super().send_json(content, close=close)
 
     async def connect(self):
+        from . import realtime
+
         realtime.remember_server_loop(asyncio.get_running_loop())
         kwargs = self.scope["url_route"]["kwargs"]
         self.room_id, self.point_id = int(kwargs["room_id"]), int(kwargs["point_id"])
+        self.point_key = str(self.point_id)
         self.group = realtime.group_name(self.room_id)
-        # The room as this point last heard it: the room's own fields, and its points by id, so
-        # that a delta touching one point costs one dict update, not a walk over a thousand.
-        self.room, self.points, self.channels, self.last_quality = None, {}, {}, 0.0
+        self.last_quality = 0.0
         user = self.scope.get("user")
         self.user = user if user is not None and user.is_authenticated else None
         session = self.scope.get("session")
@@ -64,10 +76,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "refused", "message": refusal})
             await self.close(code=REFUSED)
             return
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Listen before connecting: a change pushed between the two is then in the welcome or in a
+        # delta. What the room sends before the welcome went out waits for it.
+        self.backlog = collections.deque()
+        self.hub = hub_for(self.channel_layer)
+        self.mirror = await self.hub.join(self)
         point, self.conn = await database_sync_to_async(services.point_connected)(point=point, channel_name=self.channel_name, user=self.user)
         welcome = await database_sync_to_async(self._welcome)(point)
         await self.send_json(welcome)
+        self._start_drain()
 
     def _authorise(self):
         point = RoomPoint.objects.select_related("room", "room__province_committee", "organisation").filter(pk=self.point_id, room_id=self.room_id).first()
@@ -78,8 +95,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         return refusal, point
 
     def _welcome(self, point: RoomPoint) -> dict:
-        snapshot, self.channels = room_snapshot(self.room_id)
-        self._remember(snapshot)
+        snapshot, channels = room_snapshot(self.room_id)
+        # Read after this process listened: at least as new as any delta still on its way, and a
+        # delta older than it only repeats states the next push corrects.
+        self.mirror.take_snapshot(snapshot, channels)
         return {
             "type": "welcome",
             "self": {"id": str(point.pk), "name": point.name, "role": point.role},
@@ -91,8 +110,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         self.closing = True
+        if self.mirror is not None:
+            await self.hub.leave(self)
         if self.conn:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
             point = RoomPoint(pk=self.point_id)
             await database_sync_to_async(services.point_disconnected)(point=point, conn=self.conn, user=self.user)
 
@@ -122,18 +142,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.backend_name = point.room.backend
         return backend_for(point.room).credentials_for(point.room, point)
 
-    def _status(self, point_id: str) -> str | None:
-        return self.points.get(point_id, {}).get("status")
-
-    def _remember(self, snapshot: dict) -> None:
-        self.room = snapshot["room"]
-        self.points = {p["id"]: p for p in snapshot["points"]}
-
     async def _relay(self, content):
         to = str(content.get("to"))
-        if self._status(str(self.point_id)) != PointStatus.ADMITTED or self._status(to) != PointStatus.ADMITTED:
+        if self.mirror.status_of(self.point_key) != PointStatus.ADMITTED or self.mirror.status_of(to) != PointStatus.ADMITTED:
             return  # only between admitted points
-        channel = self.channels.get(to)
+        channel = self.mirror.channels.get(to)
         if channel:
             await self.channel_layer.send(channel, {"type": "relay.signal", "from": str(self.point_id), "from_conn": self.conn, "data": content.get("data")})
 
@@ -144,7 +157,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.last_quality = now
         clean = await database_sync_to_async(services.report_quality)(point=RoomPoint(pk=self.point_id), conn=self.conn, quality=quality)
         if clean is not None:
-            await self.channel_layer.group_send(self.group, {"type": "room.quality", "point_id": str(self.point_id), "quality": clean})
+            await self.channel_layer.group_send(self.group, {"type": "room.quality", "room_id": self.room_id, "point_id": self.point_key, "quality": clean})
 
     async def _command(self, content):
         if not self.can_chair:
@@ -198,53 +211,91 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         else:
             raise ValidationError("Lệnh điều hành không hợp lệ.")
 
-    # --- From the group ------------------------------------------------------------------------------
-    async def room_snapshot(self, event):
-        self._remember(event["snapshot"])
-        self.channels = event["channels"]
-        await self._forward({"type": "room", **event["snapshot"]})
+    # --- From the room, through the hub ---------------------------------------------------------------
+    async def deliver(self, entry: str | dict) -> None:
+        """Send one room message to this browser, in order, without making the room wait on this socket.
 
-    async def room_delta(self, event):
-        """Only what changed (realtime.snapshot_delta): note it for this point's own checks, pass it on."""
-        if self.room is None:
+        ``entry`` is the text every point gets, or (when the media path changed) the message
+        itself, to which this point's new credentials are added first.
+        """
+        if self.closing:
             return
-        for point in event["points"]:
-            self.points[point["id"]] = point
-        if "room" in event:
-            self.room = event["room"]
-        for point_id, channel in event["channels"].items():
-            if channel:
-                self.channels[point_id] = channel
-            else:
-                self.channels.pop(point_id, None)
-        await self._forward({"type": "delta", **{k: event[k] for k in ("room", "points", "events") if k in event}})
+        if self.backlog is not None:
+            self.backlog.append(entry)
+            return
+        if isinstance(entry, str):
+            try:
+                async with asyncio.timeout(STALL_S):
+                    await self.base_send({"type": "websocket.send", "text": entry})
+                return
+            except TimeoutError:
+                pass  # nothing was written: it goes first in this connection's own queue
+            except OSError:
+                return  # the browser is gone; disconnect() follows
+        else:
+            self.backend_name = self.mirror.room["backend"]
+        self.backlog = collections.deque([entry])
+        self._start_drain()
 
-    async def _forward(self, message: dict):
-        """Close this connection if the change removed or replaced its point; else send the change on."""
-        mine = self.points.get(str(self.point_id))
-        if mine is not None and mine["status"] == PointStatus.REMOVED and not self.can_chair:
+    def _start_drain(self) -> None:
+        if self.backlog:
+            self.writer = asyncio.ensure_future(self._drain())
+        else:
+            self.backlog = None
+
+    async def _drain(self) -> None:
+        try:
+            while self.backlog and not self.closing:
+                entry = self.backlog[0]
+                if isinstance(entry, dict):
+                    entry = json.dumps({**entry, "credentials": await database_sync_to_async(self._credentials)()})
+                await self.base_send({"type": "websocket.send", "text": entry})
+                self.backlog.popleft()
+        except OSError:
+            pass  # the browser is gone; disconnect() follows
+        finally:
+            self.backlog = None
+
+    def needs_credentials(self) -> bool:
+        """The media path changed (the SFU fell back) since this browser got its credentials."""
+        return self.mirror.room is not None and self.mirror.room["backend"] != self.backend_name
+
+    async def closed_by_change(self) -> bool:
+        """Close this connection if the change removed or replaced its point (True: nothing more to send).
+
+        The room's state says so first; the database confirms, because a change pushed just
+        before this connection began can arrive just after it (a reload) and is not about it.
+        """
+        if self.closing:
+            return True
+        mine = self.mirror.points.get(self.point_key)
+        if mine is None or not self.conn:
+            return False  # before the welcome: what it says is in the welcome
+        removed = mine["status"] == PointStatus.REMOVED and not self.can_chair
+        replaced = bool(mine["conn"]) and mine["conn"] != self.conn
+        if not (removed or replaced):
+            return False
+        point = await database_sync_to_async(RoomPoint.objects.filter(pk=self.point_id).values("status", "conn").first)()
+        if point is not None and point["status"] == PointStatus.REMOVED and not self.can_chair:
             await self.send_json({"type": "removed", "message": "Người chủ trì đã mời điểm cầu của bạn ra khỏi phiên."})
             await self.close(code=REMOVED)
-            return
-        if mine is not None and mine["conn"] and mine["conn"] != self.conn:
+            return True
+        if point is not None and point["conn"] and point["conn"] != self.conn:
             await self.send_json({"type": "replaced", "message": "Điểm cầu này vừa được mở ở một cửa sổ khác; cửa sổ này đã ngắt."})
             await self.close(code=REPLACED)
-            return
-        if self.room["backend"] != getattr(self, "backend_name", None):
-            # The media path changed (the SFU fell back): this point's browser needs new credentials.
-            message["credentials"] = await database_sync_to_async(self._credentials)()
-        await self.send_json(message)
+            return True
+        return False
 
-    async def room_kick(self, event):
-        if int(event["point_id"]) != self.point_id:
-            return
+    def recheck_soon(self) -> None:
+        """The point's right to be here changed (a link revoked): check it again, off the hub's loop turn."""
+        asyncio.ensure_future(self._recheck())
+
+    async def _recheck(self) -> None:
         refusal, _ = await database_sync_to_async(self._authorise)()
         if refusal:
             await self.send_json({"type": "refused", "message": refusal})
             await self.close(code=REFUSED)
 
-    async def room_quality(self, event):
-        await self.send_json({"type": "quality", "point_id": event["point_id"], "quality": event["quality"]})
-
+    # --- To this point alone -----------------------------------------------------------------------------
     async def relay_signal(self, event):
         await self.send_json({"type": "signal", "from": event["from"], "from_conn": event["from_conn"], "data": event["data"]})

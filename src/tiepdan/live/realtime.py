@@ -1,7 +1,8 @@
 """Pushing the room's state to every connected point after a service committed.
 
-Services call ``push_snapshot`` inside ``transaction.on_commit``; the signalling
-consumer forwards what arrives to its browser.
+Services call ``push_snapshot`` inside ``transaction.on_commit``; each server process's
+hub (``live.hub``) hears the room's group once and forwards what arrives to the
+browsers of its connections.
 
 Why deltas and a throttle: a room of a thousand points that pushed its whole state
 on every change sent n points to n browsers for each of n arrivals (O(n³) bytes while
@@ -64,6 +65,10 @@ def _send(coroutine_function, *args) -> None:
     worker.join(timeout=5)
 
 
+def _state_of(point: dict) -> dict:
+    return {k: v for k, v in point.items() if k != "quality"}
+
+
 def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict]) -> dict | None:
     """What changed between two ``room_snapshot`` results, as a ``room.delta`` message (None: nothing).
 
@@ -75,8 +80,10 @@ def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict
     if previous is None:
         return {"type": "room.snapshot", "snapshot": snapshot, "channels": channels}
     before, before_channels = previous
-    old_points = {p["id"]: p for p in before["points"]}
-    points = [p for p in snapshot["points"] if old_points.get(p["id"]) != p]
+    # A point's measured quality is not a change of state: it reaches the chair on its own
+    # (room.quality), and a thousand points measuring every 3 s would make every delta whole.
+    old_points = {p["id"]: _state_of(p) for p in before["points"]}
+    points = [p for p in snapshot["points"] if old_points.get(p["id"]) != _state_of(p)]
     changed_channels = {pid: channels.get(pid, "") for pid in set(channels) | set(before_channels) if channels.get(pid) != before_channels.get(pid)}
     message: dict = {"type": "room.delta", "points": points, "channels": changed_channels}
     if snapshot["room"] != before["room"]:
@@ -170,6 +177,7 @@ class _Pusher:
             else:
                 self.last_state[room_id] = current
         if message is not None:
+            message["room_id"] = room_id  # one listener per process hears every room it serves (live.hub)
             _send(layer.group_send, group_name(room_id), message)
 
     def forget(self) -> None:
@@ -197,6 +205,6 @@ def kick_after_commit(room_id: int, point_id: int) -> None:
     def kick():
         layer = get_channel_layer()
         if layer is not None:
-            _send(layer.group_send, group_name(room_id), {"type": "room.kick", "point_id": point_id})
+            _send(layer.group_send, group_name(room_id), {"type": "room.kick", "room_id": room_id, "point_id": point_id})
 
     transaction.on_commit(kick)
