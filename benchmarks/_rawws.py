@@ -32,7 +32,11 @@ def _masked(opcode: int, payload: bytes) -> bytes:
 
 
 class Connection(asyncio.Protocol):
-    """One WebSocket; ``messages`` holds (arrival time, decoded JSON) of every text frame."""
+    """One WebSocket; ``messages`` holds (arrival time, raw JSON) of every text frame, ``last`` when the latest came.
+
+    Decoding waits for ``message(i)``: while a thousand connections receive at once, the
+    time of each is noted before the next is read.
+    """
 
     def __init__(self, host: str, path: str, cookie: str | None):
         self.request = (
@@ -54,7 +58,6 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes):
         at = time.perf_counter()  # first: the time the bytes reached this process
-        self.last = time.monotonic()
         self.buffer += data
         if not self.upgraded:
             head, sep, rest = self.buffer.partition(b"\r\n\r\n")
@@ -84,7 +87,8 @@ class Connection(asyncio.Protocol):
                 break
             payload, buf = buf[start:start + n], buf[start + n:]
             if opcode == 0x1:
-                self.messages.append((at, json.loads(payload)))
+                self.messages.append((at, payload))
+                self.last = time.monotonic()  # the server's pings do not count: "quiet" means no room traffic
                 self.arrived.set()
             elif opcode == 0x9:
                 self.transport.write(_masked(0xA, payload))
@@ -99,6 +103,10 @@ class Connection(asyncio.Protocol):
         if not self.closed.done():
             self.closed.set_result(self.close_code)
         self.arrived.set()
+
+    def message(self, i: int) -> tuple[float, dict]:
+        at, raw = self.messages[i]
+        return at, json.loads(raw)
 
     @property
     def is_closed(self) -> bool:
@@ -117,7 +125,8 @@ class Connection(asyncio.Protocol):
         deadline = time.monotonic() + timeout
         seen = 0
         while True:
-            for _, message in self.messages[seen:]:
+            for i in range(seen, len(self.messages)):
+                message = self.message(i)[1]
                 if message.get("type") in kinds:
                     return message
             seen = len(self.messages)

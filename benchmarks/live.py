@@ -417,26 +417,26 @@ async def _settle(clients: list, until: float, quiet_s: float = 2.0) -> None:
         await asyncio.sleep(0.2)
 
 
-async def _deliveries(clients: list, match, trigger, *, timeout_s: float) -> list[float]:
+async def _deliveries(clients: list, match, trigger, *, timeout_s: float, quiet_s: float = 1.0) -> list[float]:
     """Fire ``trigger`` (a message on a WebSocket) and time, per client, the arrival of the first
-    message after it that ``match``es. Arrival times are taken when the bytes reach this process."""
+    message after it that ``match``es. Arrival times are taken when the bytes reach this process;
+    messages are decoded only once every client has heard something and the traffic stopped."""
     marks = [len(c.messages) for c in clients]
     t0 = time.perf_counter()
     trigger()
-    found: dict[int, float] = {}
     deadline = time.monotonic() + timeout_s
-    while len(found) < len(clients) and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)
-        for i, c in enumerate(clients):
-            if i in found:
-                continue
-            for at, message in c.messages[marks[i]:]:
-                if match(message):
-                    found[i] = (at - t0) * 1000
-                    break
-            else:
-                marks[i] = len(c.messages)
-    return list(found.values())
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        if all(len(c.messages) > mark for c, mark in zip(clients, marks)) and all(time.monotonic() - c.last > quiet_s for c in clients):
+            break
+    found = []
+    for c, mark in zip(clients, marks):
+        for i in range(mark, len(c.messages)):
+            at, message = c.message(i)
+            if match(message):
+                found.append((at - t0) * 1000)
+                break
+    return found
 
 
 def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
@@ -457,7 +457,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         return mine is not None and mine["muted"] != expected_before
 
     # The product as `make run` serves it (manage.py serve: uvicorn, in-memory layer), without the job worker.
-    with _ServerProcess(["manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
+    with _ServerProcess([*os.environ.get("BENCH_SERVER_PREFIX", "").split(), "manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
         async def scenario():
             conns, took = await _clients(server.port, room_path, cookies, connect_s=connect_s, ready="welcome")
             console, _ = await _clients(server.port, room_path, {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")

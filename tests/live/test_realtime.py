@@ -58,3 +58,38 @@ def test_a_storm_of_changes_is_merged_into_few_pushes_and_the_last_state_arrives
     assert pushed[0] == 1  # the first change goes out at once
     assert pushed[-1] == 500  # and the state after the last one arrives
     assert len(pushed) <= 2 + (time.monotonic() - started) / realtime.COALESCE_S
+
+
+def test_a_push_that_read_only_the_changed_point_sends_it_and_keeps_the_rest_of_the_room():
+    """A mute reads one point, not the thousand others (room_snapshot(only=...)); the pusher patches what it remembers."""
+    before = _state([(pk, True) for pk in range(1, 1001)])
+    partial = _state([(7, False)], floor="7", channels={"7": "ch-7-new"})
+    delta = realtime.snapshot_delta(before, partial, {"7"})
+    assert [p["id"] for p in delta["points"]] == ["7"] and delta["channels"] == {"7": "ch-7-new"}
+    assert delta["room"]["floor"] == "7"  # the room's own fields are always read
+    merged, channels = realtime.merge_partial(before, partial, {"7"})
+    assert len(merged["points"]) == 1000 and [p["id"] for p in merged["points"]][:8] == [str(pk) for pk in range(1, 9)]
+    assert next(p for p in merged["points"] if p["id"] == "7")["muted"] is False
+    assert sum(1 for p in merged["points"] if not p["muted"]) == 1
+    assert channels["7"] == "ch-7-new" and channels["8"] == "ch-8" and len(channels) == 1000
+    # A point that left: read with an empty channel, it drops out of the channels the room relays to.
+    gone = _state([(9, True)], channels={})
+    assert realtime.snapshot_delta(before, gone, {"9"})["channels"] == {"9": ""}
+    assert "9" not in realtime.merge_partial(before, gone, {"9"})[1]
+
+
+def test_the_pusher_reads_only_the_points_a_service_named_and_everything_when_none_was_named(transactional_db, demo, official, make_session, monkeypatch):
+    from tiepdan.live import selectors, services
+
+    board = official("bantcd")
+    room = services.open_room(by=board, session=make_session(communes=3))
+    reads = []
+    real = selectors.room_snapshot
+    monkeypatch.setattr(selectors, "room_snapshot", lambda room_id, only=None: reads.append(only) or real(room_id, only=only))
+    monkeypatch.setattr(realtime, "_send", lambda *args: None)
+    realtime.forget_pushed_state()
+    hall = room.points.exclude(role="central").order_by("pk").first()
+    for named in ([hall.pk], [hall.pk], None):  # the first push of a room reads all of it, whatever was named
+        realtime._pusher.last_at.clear()  # outside the merge window: each request pushes at once
+        realtime._pusher.request(room.pk, named if named is not None else realtime.EVERY_POINT)
+    assert reads == [None, {str(hall.pk)}, None]

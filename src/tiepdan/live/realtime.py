@@ -69,20 +69,24 @@ def _state_of(point: dict) -> dict:
     return {k: v for k, v in point.items() if k != "quality"}
 
 
-def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict]) -> dict | None:
+def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict], only: set[str] | None = None) -> dict | None:
     """What changed between two ``room_snapshot`` results, as a ``room.delta`` message (None: nothing).
 
     ``room`` and ``events`` are small and sent whole when they changed; ``points`` lists
     only the points whose public state changed; ``channels`` (server side only) maps every
-    changed point to its channel name, "" when it is no longer connected.
+    changed point to its channel name, "" when it is no longer connected. ``only``: the
+    current snapshot holds just these points, the others did not change.
     """
     snapshot, channels = current
     if previous is None:
         return {"type": "room.snapshot", "snapshot": snapshot, "channels": channels}
     before, before_channels = previous
+    if only is not None:
+        before_channels = {pid: ch for pid, ch in before_channels.items() if pid in only}
     # A point's measured quality is not a change of state: it reaches the chair on its own
     # (room.quality), and a thousand points measuring every 3 s would make every delta whole.
-    old_points = {p["id"]: _state_of(p) for p in before["points"]}
+    wanted = {p["id"] for p in snapshot["points"]}
+    old_points = {p["id"]: _state_of(p) for p in before["points"] if p["id"] in wanted}
     points = [p for p in snapshot["points"] if old_points.get(p["id"]) != _state_of(p)]
     changed_channels = {pid: channels.get(pid, "") for pid in set(channels) | set(before_channels) if channels.get(pid) != before_channels.get(pid)}
     message: dict = {"type": "room.delta", "points": points, "channels": changed_channels}
@@ -93,6 +97,18 @@ def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict
     if not points and not changed_channels and len(message) == 3:
         return None
     return message
+
+
+def merge_partial(previous: tuple[dict, dict], current: tuple[dict, dict], only: set[str]) -> tuple[dict, dict]:
+    """The whole room after a partial read of ``only`` its points (``room_snapshot(only=...)``)."""
+    before, before_channels = previous
+    snapshot, channels = current
+    fresh = {p["id"]: p for p in snapshot["points"]}
+    points = [fresh.pop(p["id"], p) for p in before["points"] if p["id"] not in only or p["id"] in fresh]
+    points.extend(fresh.values())  # a point added to the room
+    merged_channels = {pid: ch for pid, ch in before_channels.items() if pid not in only}
+    merged_channels.update(channels)
+    return {**snapshot, "points": points}, merged_channels
 
 
 def _server_loop():
@@ -107,18 +123,26 @@ def _server_loop():
     return None
 
 
+EVERY_POINT = None  # a change that may touch any point of the room: read them all
+
+
 class _Pusher:
-    """Per process: the state last pushed for each room, and the throttle."""
+    """Per process: the state last pushed for each room, the points changed since, and the throttle."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.last_state: dict[int, tuple[dict, dict]] = {}
         self.last_at: dict[int, float] = {}
         self.scheduled: set[int] = set()
+        self.dirty: dict[int, set[str] | None] = {}
 
-    def request(self, room_id: int) -> None:
+    def request(self, room_id: int, point_ids=EVERY_POINT) -> None:
         now = time.monotonic()
         with self.lock:
+            if point_ids is EVERY_POINT or self.dirty.get(room_id, set()) is EVERY_POINT:
+                self.dirty[room_id] = EVERY_POINT
+            else:
+                self.dirty.setdefault(room_id, set()).update(str(pk) for pk in point_ids)
             if room_id in self.scheduled:
                 return  # the push already due reads the state after this change
             wait = self.last_at.get(room_id, 0.0) + COALESCE_S - now
@@ -168,9 +192,20 @@ class _Pusher:
         layer = get_channel_layer()
         if layer is None:
             return
-        current = room_snapshot(room_id)
         with self.lock:
-            message = snapshot_delta(self.last_state.get(room_id), current)
+            only = self.dirty.pop(room_id, EVERY_POINT)
+            if room_id not in self.last_state:
+                only = EVERY_POINT  # nothing to patch yet: the whole room
+        # A change to one point (a mute, an arrival) reads that point, not the thousand others.
+        current = room_snapshot(room_id, only=only)
+        with self.lock:
+            previous = self.last_state.get(room_id)
+            if previous is None and only is not EVERY_POINT:
+                self.dirty[room_id] = EVERY_POINT  # forgotten meanwhile (forget_pushed_state): the next push reads it all
+                return
+            message = snapshot_delta(previous, current, only)
+            if only is not EVERY_POINT:
+                current = merge_partial(previous, current, only)
             if current[0]["room"]["state"] == "closed":
                 self.last_state.pop(room_id, None)
                 self.last_at.pop(room_id, None)
@@ -184,14 +219,18 @@ class _Pusher:
         with self.lock:
             self.last_state.clear()
             self.last_at.clear()
+            self.dirty.clear()
 
 
 _pusher = _Pusher()
 
 
-def push_snapshot(room_id: int) -> None:
-    """Tell every point of the room what changed (at once, or merged into the push already due)."""
-    _pusher.request(room_id)
+def push_snapshot(room_id: int, point_ids=EVERY_POINT) -> None:
+    """Tell every point of the room what changed (at once, or merged into the push already due).
+
+    ``point_ids``: the only points the change touched (besides the room's own fields and events).
+    """
+    _pusher.request(room_id, point_ids)
 
 
 def forget_pushed_state() -> None:

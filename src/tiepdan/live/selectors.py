@@ -47,11 +47,25 @@ def _item_label(item) -> str:
     return f"Vụ việc số {getattr(item, 'position', '')}" + (f": {summary[:120]}" if summary else "")
 
 
-def room_snapshot(room_id: int) -> tuple[dict, dict]:
-    """What every point's browser needs to draw the room, and the points' channel names (server only)."""
+_POINT_COLUMNS = ("pk", "name", "role", "status", "participates", "muted", "connected", "conn", "reconnects", "quality", "channel_name")
+_STATUS_LABELS = {value: str(label) for value, label in PointStatus.choices}
+_EVENT_LABELS = {value: str(label) for value, label in EventKind.choices}
+
+
+def room_snapshot(room_id: int, only: set[str] | None = None) -> tuple[dict, dict]:
+    """What every point's browser needs to draw the room, and the points' channel names (server only).
+
+    ``only``: read just these points (the pusher knows which ones a service changed); the
+    room's own fields and its latest events are always read.
+    """
     room = LiveRoom.objects.select_related("province_committee").get(pk=room_id)
     current = getattr(room, "current_item", None)
-    points = list(room.points.order_by("pk"))
+    # Plain rows, not model instances: the room is read on every push, and a thousand RoomPoint
+    # objects cost ~35 ms where these cost a few (benchmarks/live.py, fan-out).
+    rows = room.points.order_by("pk")
+    if only is not None:
+        rows = rows.filter(pk__in=[int(pk) for pk in only])
+    points = list(rows.values_list(*_POINT_COLUMNS))
     backend = get_backend(room.backend)
     snapshot = {
         "room": {
@@ -69,19 +83,18 @@ def room_snapshot(room_id: int) -> tuple[dict, dict]:
         },
         "points": [
             {
-                "id": str(p.pk), "name": p.name, "role": p.role, "status": p.status, "status_label": p.get_status_display(),
-                "participates": p.participates, "muted": p.muted, "connected": p.connected, "conn": p.conn,
-                "reconnects": p.reconnects, "quality": p.quality,
+                "id": str(pk), "name": name, "role": role, "status": status, "status_label": _STATUS_LABELS.get(status, status),
+                "participates": participates, "muted": muted, "connected": connected, "conn": conn,
+                "reconnects": reconnects, "quality": quality,
             }
-            for p in points
+            for pk, name, role, status, participates, muted, connected, conn, reconnects, quality, _ in points
+        ],
+        "events": [
+            {"at": timezone.localtime(at).isoformat(), "kind": kind, "label": _EVENT_LABELS.get(kind, kind), "point": point_name or ""}
+            for at, kind, point_name in room.events.order_by("-at", "-pk").values_list("at", "kind", "point__name")[:15]
         ],
     }
-    names = {p.pk: p.name for p in points}
-    snapshot["events"] = [
-        {"at": timezone.localtime(e.at).isoformat(), "kind": e.kind, "label": e.get_kind_display(), "point": names.get(e.point_id, "")}
-        for e in room.events.order_by("-at", "-pk")[:15]
-    ]
-    channels = {str(p.pk): p.channel_name for p in points if p.connected and p.channel_name}
+    channels = {str(p[0]): p[-1] for p in points if p[6] and p[-1]}
     return snapshot, channels
 
 

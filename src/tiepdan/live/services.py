@@ -51,9 +51,11 @@ def _event(room: LiveRoom, kind: str, *, point: RoomPoint | None = None, actor=N
     return event
 
 
-def _after_commit(room: LiveRoom) -> None:
+def _after_commit(room: LiveRoom, *points) -> None:
+    """Push the room once committed; ``points``: the only points changed (else the room may have changed anywhere)."""
     room_id = room.pk
-    transaction.on_commit(lambda: realtime.push_snapshot(room_id))
+    point_ids = [p if isinstance(p, int) else p.pk for p in points if p] or realtime.EVERY_POINT
+    transaction.on_commit(lambda: realtime.push_snapshot(room_id, point_ids))
 
 
 def _locked_room(room: LiveRoom) -> LiveRoom:
@@ -362,7 +364,7 @@ def point_connected(*, point: RoomPoint, channel_name: str, user=None) -> tuple[
     kind = EventKind.RECONNECTED if came_back else EventKind.JOINED
     _event(point.room, kind, point=point, actor=user, status=point.status)
     audit.record(actor=user, action=f"live.point_{kind}", obj=point, changes={"status": [before, point.status], "conn": conn})
-    _after_commit(point.room)
+    _after_commit(point.room, point)
     return point, conn
 
 
@@ -378,7 +380,7 @@ def point_disconnected(*, point: RoomPoint, conn: str, user=None) -> None:
     point.save(update_fields=["connected", "channel_name", "last_seen_at"])
     _event(point.room, EventKind.LEFT, point=point, actor=user, conn=conn)
     audit.record(actor=user, action="live.point_left", obj=point, changes={"conn": conn})
-    _after_commit(point.room)
+    _after_commit(point.room, point)
 
 
 def report_quality(*, point: RoomPoint, conn: str, quality: dict) -> dict | None:
@@ -417,7 +419,7 @@ def admit(*, by, point: RoomPoint, as_observer: bool = False) -> RoomPoint:
     point.save(update_fields=["status", "participates"])
     _event(point.room, EventKind.ADMITTED, point=point, actor=by, as_observer=as_observer)
     audit.record(actor=by, action="live.admit", obj=point, changes={"status": [before, point.status], "participates": point.participates})
-    _after_commit(point.room)
+    _after_commit(point.room, point)
     return point
 
 
@@ -441,7 +443,7 @@ def remove(*, by, point: RoomPoint, reason: str) -> RoomPoint:
     revoke_media(room, point, reason)
     _event(room, EventKind.REMOVED, point=point, actor=by, reason=reason)
     audit.record(actor=by, action="live.remove", obj=point, reason=reason, changes={"status": [before, point.status]})
-    _after_commit(room)
+    _after_commit(room, point)
     return point
 
 
@@ -458,7 +460,7 @@ def set_muted(*, by, point: RoomPoint, muted: bool) -> RoomPoint:
         room.save(update_fields=["floor"])
     _event(room, EventKind.MUTED if muted else EventKind.UNMUTED, point=point, actor=by)
     audit.record(actor=by, action="live.mute" if muted else "live.unmute", obj=point, changes={"muted": [not muted, muted]})
-    _after_commit(room)
+    _after_commit(room, point)
     return point
 
 
@@ -481,7 +483,7 @@ def give_floor(*, by, point: RoomPoint) -> RoomPoint:
     room.save(update_fields=["floor", "spotlight"])
     _event(room, EventKind.FLOOR_GIVEN, point=point, actor=by, previous=previous)
     audit.record(actor=by, action="live.give_floor", obj=point, changes={"floor": [previous, point.pk]})
-    _after_commit(room)
+    _after_commit(room, point, previous)
     return point
 
 
