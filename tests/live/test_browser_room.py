@@ -192,3 +192,21 @@ def test_a_point_whose_connection_drops_rejoins_by_itself_and_the_chair_sees_it(
     print(f"drop-to-video: {time.monotonic() - started:.1f} s")
     chair.locator(f'#points-table tr[data-point="{halls[0].pk}"]', has_text="kết nối lại 1 lần").wait_for()
     chair.locator("#events li", has_text="Kết nối lại").first.wait_for()
+
+
+def test_a_point_whose_link_goes_silent_without_closing_reconnects_by_its_heartbeat(make_session, official, new_page, login, settings):
+    """A proxy or NAT can drop a WebSocket without either end seeing a close: the browser's heartbeat
+    (signalling.js) notices that nothing came back and opens a new one; the chair sees the reconnection."""
+    settings.LIVE_HEARTBEAT_S = 1
+    room, halls, tokens = _open_room(make_session, official, communes=1)
+    chair = _chair_page(new_page, login, room)
+    hall = _hall_page(new_page, tokens[0])
+    _admit(chair, halls[0])
+    _wait_decoding(hall, peers=1)
+    old_conn = hall.evaluate("() => window.tiepdanRoom.conn")
+    # From now on this socket carries nothing either way, as a dead link would (the socket stays open).
+    hall.evaluate("""() => { const ws = window.tiepdanRoom.signalling.ws;
+      ws.send = () => {}; ws.onmessage = () => {}; }""")
+    hall.wait_for_function(f"() => window.tiepdanRoom.conn && window.tiepdanRoom.conn !== '{old_conn}'", timeout=15_000)
+    _wait_decoding(hall, peers=1, timeout_s=30)
+    chair.locator(f'#points-table tr[data-point="{halls[0].pk}"]', has_text="kết nối lại 1 lần").wait_for()

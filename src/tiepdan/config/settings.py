@@ -232,6 +232,7 @@ JANUS_CENTRAL_BITRATE_KBPS = int(env("JANUS_CENTRAL_BITRATE_KBPS", "4000", "Tr�
 import json as _json  # noqa: E402
 
 LIVE_ICE_SERVERS = _json.loads(env("LIVE_ICE_SERVERS", "[]", "Máy chủ STUN/TURN cho trình duyệt, dạng JSON của RTCPeerConnection: [{\"urls\": \"stun:stun.example.vn:3478\"}, {\"urls\": \"turn:turn.example.vn:3478\", \"username\": \"...\", \"credential\": \"...\"}]; trống: chỉ kết nối trực tiếp (mạng nội bộ, kiểm thử)."))
+LIVE_HEARTBEAT_S = float(env("LIVE_HEARTBEAT_S", "15", "Trình duyệt của điểm cầu hỏi máy chủ phòng họp sau mỗi ngần này giây; không được trả lời trong cùng khoảng thời gian đó thì tự kết nối lại."))
 LIVE_JOIN_LINK_HOURS = int(env("LIVE_JOIN_LINK_HOURS", "48", "Đường dẫn tham gia cho điểm cầu còn hiệu lực bao nhiêu giờ kể từ khi cấp."))
 
 LOGGING = {

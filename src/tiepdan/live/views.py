@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,6 +81,7 @@ def point_page(request, room_id, point_id):
             "room_id": room.pk,
             "point_id": point.pk,
             "ws_path": f"/ws/phong-truc-tuyen/{room.pk}/diem/{point.pk}/",
+            "heartbeat_ms": int(settings.LIVE_HEARTBEAT_S * 1000),
             "is_console": is_console,
             "minutes_url": reverse("live:minutes", args=[room.pk]) if is_console else None,
             "agenda_url": reverse("live:agenda", args=[room.pk]) if is_console else None,

@@ -20,7 +20,7 @@ const state = {
 };
 window.tiepdanRoom = state; // for the console, the tests and operators' debugging
 
-const signalling = new Signalling(config.ws_path);
+const signalling = new Signalling(config.ws_path, { heartbeatMs: config.heartbeat_ms });
 state.signalling = signalling;
 
 function notice(text, kind = "info") {

@@ -1,4 +1,7 @@
 // The room's WebSocket: one per point's browser, reconnecting by itself with backoff.
+// A heartbeat: every heartbeatMs the browser asks "ping"; a link that carried nothing (no pong, no
+// room change) for that long again is dead even if the browser has not noticed (a proxy or a NAT
+// dropped it silently): the browser opens a new one, and the welcome brings the whole room back.
 //
 // Events: "welcome", "room" (the whole room; the server sends changes only, merged here), "presence" ({points}), "signal" ({from, from_conn, data}),
 // "quality", "refused", "removed", "replaced", "error", "closed" ({retryInMs}), "open".
@@ -23,9 +26,10 @@ export function mergeDelta(current, delta) {
 }
 
 export class Signalling extends EventTarget {
-  constructor(path) {
+  constructor(path, { heartbeatMs = 15000 } = {}) {
     super();
     this.path = path;
+    this.heartbeatMs = heartbeatMs;
     this.attempt = 0;
     this.final = false;
     this.queue = [];
@@ -37,16 +41,34 @@ export class Signalling extends EventTarget {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}${this.path}`);
     this.ws = ws;
-    ws.onopen = () => { this.attempt = 0; this.emit("open", {}); };
-    ws.onmessage = (e) => this.onMessage(JSON.parse(e.data));
+    ws.onopen = () => { this.attempt = 0; this.heard = Date.now(); this.emit("open", {}); };
+    ws.onmessage = (e) => { this.heard = Date.now(); this.onMessage(JSON.parse(e.data)); };
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.beat(ws), this.heartbeatMs);
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
+      clearInterval(this.heartbeat);
       if (this.final || [4403, 4001, 4002].includes(e.code)) { this.final = true; this.emit("closed", { code: e.code, retryInMs: null }); return; }
       // Backoff: 0.5 s, 1 s, 2 s, 4 s, then every 5 s; a dropped point rejoins by itself.
       const delay = Math.min(5000, 500 * 2 ** this.attempt++);
       this.emit("closed", { code: e.code, retryInMs: delay });
       setTimeout(() => this.connect(), delay);
     };
+  }
+
+  beat(ws) {
+    if (this.ws !== ws || this.final || ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - this.heard > 2 * this.heartbeatMs) {
+      // Silent for two beats: leave this socket to die on its own and start a new one now.
+      this.ws = null;
+      clearInterval(this.heartbeat);
+      ws.onclose = null;
+      ws.close();
+      this.emit("closed", { code: 4008, retryInMs: 0 });
+      this.connect();
+      return;
+    }
+    ws.send(JSON.stringify({ type: "ping" }));
   }
 
   onMessage(msg) {
