@@ -178,13 +178,18 @@ def test_console_runs_the_agenda_and_minutes_survive_closing_the_browser(make_se
     assert room.events.filter(kind="matter_closed", agenda_item=first).exists()
 
 
-def test_a_point_whose_connection_drops_rejoins_by_itself_and_the_chair_sees_it(make_session, official, new_page, login):
+def _chair_and_one_hall_in_video(make_session, official, new_page, login):
+    """A room with one commune hall admitted and decoding the chair's picture; returns the hall's connection id too."""
     room, halls, tokens = _open_room(make_session, official, communes=1)
     chair = _chair_page(new_page, login, room)
     hall = _hall_page(new_page, tokens[0])
     _admit(chair, halls[0])
     _wait_decoding(hall, peers=1)
-    old_conn = hall.evaluate("() => window.tiepdanRoom.conn")
+    return halls, chair, hall, hall.evaluate("() => window.tiepdanRoom.conn")
+
+
+def test_a_point_whose_connection_drops_rejoins_by_itself_and_the_chair_sees_it(make_session, official, new_page, login):
+    halls, chair, hall, old_conn = _chair_and_one_hall_in_video(make_session, official, new_page, login)
     started = time.monotonic()
     hall.evaluate("() => window.tiepdanRoom.signalling.ws.close()")  # the network drops the socket
     hall.wait_for_function(f"() => window.tiepdanRoom.conn && window.tiepdanRoom.conn !== '{old_conn}'", timeout=10_000)
@@ -198,12 +203,7 @@ def test_a_point_whose_link_goes_silent_without_closing_reconnects_by_its_heartb
     """A proxy or NAT can drop a WebSocket without either end seeing a close: the browser's heartbeat
     (signalling.js) notices that nothing came back and opens a new one; the chair sees the reconnection."""
     settings.LIVE_HEARTBEAT_S = 1
-    room, halls, tokens = _open_room(make_session, official, communes=1)
-    chair = _chair_page(new_page, login, room)
-    hall = _hall_page(new_page, tokens[0])
-    _admit(chair, halls[0])
-    _wait_decoding(hall, peers=1)
-    old_conn = hall.evaluate("() => window.tiepdanRoom.conn")
+    halls, chair, hall, old_conn = _chair_and_one_hall_in_video(make_session, official, new_page, login)
     # From now on this socket carries nothing either way, as a dead link would (the socket stays open).
     hall.evaluate("""() => { const ws = window.tiepdanRoom.signalling.ws;
       ws.send = () => {}; ws.onmessage = () => {}; }""")
