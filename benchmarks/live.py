@@ -457,7 +457,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         return mine is not None and mine["muted"] != expected_before
 
     # The product as `make run` serves it (manage.py serve: uvicorn, in-memory layer), without the job worker.
-    with _ServerProcess([*os.environ.get("BENCH_SERVER_PREFIX", "").split(), "manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
+    with _ServerProcess(["manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
         async def scenario():
             conns, took = await _clients(server.port, room_path, cookies, connect_s=connect_s, ready="welcome")
             console, _ = await _clients(server.port, room_path, {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tiepdan.core import policy
 
-from . import services
+from . import realtime, services
 from .backends import backend_for
 from .hub import hub_for
 from .models import PointStatus, RoomPoint
@@ -58,8 +58,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await super().send_json(content, close=close)
 
     async def connect(self):
-        from . import realtime
-
         realtime.remember_server_loop(asyncio.get_running_loop())
         kwargs = self.scope["url_route"]["kwargs"]
         self.room_id, self.point_id = int(kwargs["room_id"]), int(kwargs["point_id"])
