@@ -1,6 +1,7 @@
 """The signalling WebSocket, driven with Channels' WebsocketCommunicator through the real ASGI stack
 (origin check, session cookie, routing): who is refused and closed, the lobby, relay only between admitted points."""
 import asyncio
+import os
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -295,5 +296,38 @@ def test_a_browser_that_stops_reading_does_not_hold_up_the_room_and_gets_its_mes
         stuck.set()
         await asyncio.wait_for(slow.writer, timeout=5)
         assert sent["slow"] == ["change 0", "change 1", "change 2"] and slow.backlog is None
+
+    async_to_sync(scenario)()
+
+
+def test_on_redis_room_changes_and_relayed_signals_both_arrive(room, commune_point, official, settings):
+    """At scale the channel layer is Redis (channels_redis): the hub's channel and the consumers' own
+    channels must share the process's receive loop, or one starves the other."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis (127.0.0.1:6379) is required on CI")
+        pytest.skip("no Redis on 127.0.0.1:6379 here; required on CI")
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:6379/5"], "prefix": f"tiepdan-test-{os.getpid()}"}}}
+    board = official("bantcd")
+    central = room.central_point()
+    services.admit(by=board, point=commune_point)
+    chair_cookie = _cookie_for(board)
+    hall_cookie = _cookie_for(link_token=services.issue_join_link(by=board, point=commune_point)[1])
+
+    async def scenario():
+        chair, hall = _communicator(central, chair_cookie), _communicator(commune_point, hall_cookie)
+        for comm in (chair, hall):
+            assert (await comm.connect())[0]
+            await _until(comm, "welcome")
+        await chair.send_json_to({"type": "command", "command": "floor", "point": str(commune_point.pk)})
+        await _until(hall, "room", lambda m: m["room"]["floor"] == str(commune_point.pk), timeout=10)
+        await hall.send_json_to({"type": "signal", "to": str(central.pk), "data": {"candidate": {"candidate": "c"}}})
+        assert (await _until(chair, "signal", timeout=10))["from"] == str(commune_point.pk)
+        for comm in (chair, hall):
+            await comm.disconnect()
 
     async_to_sync(scenario)()

@@ -87,7 +87,9 @@ class Hub:
         """Add a point's connection to its room here; the first of a room makes the process listen to it."""
         async with self.lock:
             if self.channel is None:
-                self.channel = await self.layer.new_channel("live-hub.")
+                # The layer's own prefix: channels_redis reads every local channel of a process through one
+                # loop keyed by that prefix, and a channel under another prefix starves the consumers' ones.
+                self.channel = await self.layer.new_channel()
                 self.tasks = [asyncio.ensure_future(self._listen()), asyncio.ensure_future(self._rejoin())]
             mirror = self.rooms.get(connection.room_id)
             if mirror is None:
