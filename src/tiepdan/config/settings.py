@@ -135,8 +135,17 @@ DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "s
 
 # --- Redis: channel layer, jobs, cache -------------------------------------------
 REDIS_URL = env("REDIS_URL", "", "Redis cho lớp kênh thời gian thực và hàng đợi công việc (redis://127.0.0.1:6379/0). Trống: chạy nhúng.")
+
+
+def redis_channel_layer(url: str, **config) -> dict:
+    """The channel layer on Redis. No client-side read timeout: redis-py 8 reads with a 5 s timeout by
+    default, as long as channels_redis's blocking receive, and idle WebSockets were dropped every ~5 s
+    (channels_redis issue 422)."""
+    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [{"address": url, "socket_timeout": None}], **config}}
+
+
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
     HUEY = {"huey_class": "huey.RedisHuey", "name": "tiepdan", "url": REDIS_URL, "immediate": False}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
