@@ -137,11 +137,19 @@ DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "s
 REDIS_URL = env("REDIS_URL", "", "Redis cho lớp kênh thời gian thực và hàng đợi công việc (redis://127.0.0.1:6379/0). Trống: chạy nhúng.")
 
 
+REDIS_MAX_CONNECTIONS = int(env("REDIS_MAX_CONNECTIONS", "2000", "Số kết nối Redis tối đa của mỗi tiến trình máy chủ cho lớp kênh (mỗi điểm cầu đang chờ tin giữ một kết nối)."))
+
+
 def redis_channel_layer(url: str, **config) -> dict:
-    """The channel layer on Redis. No client-side read timeout: redis-py 8 reads with a 5 s timeout by
-    default, as long as channels_redis's blocking receive, and idle WebSockets were dropped every ~5 s
-    (channels_redis issue 422)."""
-    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [{"address": url, "socket_timeout": None}], **config}}
+    """The channel layer on Redis, with redis-py 8's new defaults undone where they break it.
+
+    No client-side read timeout: redis-py 8 reads with a 5 s timeout, as long as channels_redis's
+    blocking receive, and idle WebSockets were dropped every ~5 s (channels_redis issue 422). A pool
+    as large as the connections a process serves: redis-py 8 caps it at 100, and a room filling up
+    (each arrival adds to the group and waits on its channel) failed with "Too many connections".
+    """
+    host = {"address": url, "socket_timeout": None, "max_connections": REDIS_MAX_CONNECTIONS}
+    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host], **config}}
 
 
 if REDIS_URL:
