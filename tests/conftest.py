@@ -22,13 +22,26 @@ LANG_SON = 20
 BAC_NINH = 24
 
 
+def _missing(what: str) -> None:
+    """What CI requires fails the run there; elsewhere the test is skipped, saying so."""
+    if ON_CI:
+        pytest.fail(f"{what} is required on CI but is not available")
+    pytest.skip(f"{what} not available here; required on CI")
+
+
 def require_tool(path_or_name: str, what: str) -> str:
     found = shutil.which(path_or_name) or (path_or_name if os.path.exists(path_or_name) else None)
     if found:
         return found
-    if ON_CI:
-        pytest.fail(f"{what} ({path_or_name}) is required on CI but is not installed")
-    pytest.skip(f"{what} not installed here ({path_or_name}); required on CI")
+    _missing(f"{what} ({path_or_name})")
+
+
+def require_service(host: str, port: int, what: str) -> None:
+    """A service the test talks to (Redis), listening on loopback."""
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        _missing(f"{what} ({host}:{port})")
 
 
 # --- Data -------------------------------------------------------------------------

@@ -304,15 +304,10 @@ def test_on_redis_room_changes_and_relayed_signals_both_arrive(room, commune_poi
     """At scale the channel layer is Redis (channels_redis): the hub's channel and the consumers' own
     channels must share the process's receive loop, or one starves the other; and a room quiet for a
     while must still be connected."""
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis (127.0.0.1:6379) is required on CI")
-        pytest.skip("no Redis on 127.0.0.1:6379 here; required on CI")
+    from tests.conftest import require_service
     from tiepdan.config.settings import redis_channel_layer
+
+    require_service("127.0.0.1", 6379, "Redis")
 
     settings.CHANNEL_LAYERS = {"default": redis_channel_layer("redis://127.0.0.1:6379/5", prefix=f"tiepdan-test-{os.getpid()}")}
     board = official("bantcd")
