@@ -135,8 +135,6 @@ DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "s
 
 # --- Redis: channel layer, jobs, cache -------------------------------------------
 REDIS_URL = env("REDIS_URL", "", "Redis cho lớp kênh thời gian thực và hàng đợi công việc (redis://127.0.0.1:6379/0). Trống: chạy nhúng.")
-
-
 REDIS_MAX_CONNECTIONS = int(env("REDIS_MAX_CONNECTIONS", "2000", "Số kết nối Redis tối đa của mỗi tiến trình máy chủ cho lớp kênh (mỗi điểm cầu đang chờ tin giữ một kết nối)."))
 
 

@@ -146,9 +146,6 @@ class Hub:
             await self._to_everyone(mirror, forwarded, changed={p["id"] for p in message["points"]})
         elif kind == "room.quality":
             text = _encode({"type": "quality", "point_id": message["point_id"], "quality": message["quality"]})
-            point = mirror.points.get(message["point_id"])
-            if point is not None:
-                point["quality"] = message["quality"]
             for connection in list(mirror.connections):
                 if connection.can_chair or connection.point_key == message["point_id"]:
                     await connection.deliver(text)

@@ -48,6 +48,7 @@ def _item_label(item) -> str:
 
 
 _POINT_COLUMNS = ("pk", "name", "role", "status", "participates", "muted", "connected", "conn", "reconnects", "quality", "channel_name")
+_CONNECTED, _CHANNEL = _POINT_COLUMNS.index("connected"), _POINT_COLUMNS.index("channel_name")
 _STATUS_LABELS = {value: str(label) for value, label in PointStatus.choices}
 _EVENT_LABELS = {value: str(label) for value, label in EventKind.choices}
 
@@ -94,7 +95,7 @@ def room_snapshot(room_id: int, only: set[str] | None = None) -> tuple[dict, dic
             for at, kind, point_name in room.events.order_by("-at", "-pk").values_list("at", "kind", "point__name")[:15]
         ],
     }
-    channels = {str(p[0]): p[-1] for p in points if p[6] and p[-1]}
+    channels = {str(row[0]): row[_CHANNEL] for row in points if row[_CONNECTED] and row[_CHANNEL]}
     return snapshot, channels
 
 
