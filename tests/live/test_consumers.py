@@ -267,7 +267,7 @@ def test_a_points_quality_reaches_the_chair_and_itself_but_not_the_other_points(
 
 def test_a_browser_that_stops_reading_does_not_hold_up_the_room_and_gets_its_messages_in_order():
     """The hub hands each connection the room's text in turn: one whose socket is full must not block
-    the others (live.consumers.STALL_S), and must still get every message, in order, once it reads."""
+    the others (live.hub.send_now), and must still get every message, in order, once it reads."""
     import collections
 
     from tiepdan.live.consumers import RoomConsumer
@@ -279,23 +279,52 @@ def test_a_browser_that_stops_reading_does_not_hold_up_the_room_and_gets_its_mes
             c = RoomConsumer()
             c.backlog = None
 
-            async def base_send(message):
+            async def room_send(message):
                 if blocked:
                     await stuck.wait()  # the browser's socket buffer is full until it reads
                 sent[name].append(message["text"])
 
-            c.base_send = base_send
+            c.room_send = room_send
             return c
 
         slow, quick = consumer("slow", True), consumer("quick", False)
         for n in range(3):  # what the hub does for each change: every connection in turn
             for c in (slow, quick):
-                await asyncio.wait_for(c.deliver(f"change {n}"), timeout=5)
+                c.deliver(f"change {n}")
         assert sent == {"slow": [], "quick": ["change 0", "change 1", "change 2"]}
         assert isinstance(slow.backlog, collections.deque)
         stuck.set()
         await asyncio.wait_for(slow.writer, timeout=5)
         assert sent["slow"] == ["change 0", "change 1", "change 2"] and slow.backlog is None
+
+    async_to_sync(scenario)()
+
+
+def test_a_browser_that_vanishes_with_a_full_socket_ends_its_queue_and_gets_nothing_more():
+    """The send that waited on a full socket fails when the server learns the browser is gone:
+    its queue ends with it, and the room's later messages are not kept for it."""
+    from tiepdan.live.consumers import RoomConsumer
+
+    async def scenario():
+        drained, sent = asyncio.Event(), []
+        c = RoomConsumer()
+        c.backlog = None
+
+        async def room_send(message):
+            await drained.wait()
+            if c.closing:
+                raise OSError("the browser is gone")  # what uvicorn raises once the connection is lost
+            sent.append(message["text"])
+
+        c.room_send = room_send
+        c.deliver("change 0")
+        c.deliver("change 1")
+        assert c.backlog is not None and len(c.backlog) == 2
+        c.closing = True
+        drained.set()
+        await asyncio.wait_for(c.writer, timeout=5)
+        c.deliver("change 2")
+        assert sent == [] and c.backlog is None
 
     async_to_sync(scenario)()
 

@@ -20,7 +20,7 @@ from tiepdan.core import policy
 
 from . import realtime, services
 from .backends import backend_for
-from .hub import hub_for
+from .hub import Unfinished, hub_for, send_now
 from .models import PointStatus, RoomPoint
 from .selectors import room_snapshot
 
@@ -28,9 +28,6 @@ REFUSED = 4403
 REMOVED = 4001
 REPLACED = 4002
 QUALITY_MIN_INTERVAL_S = 1.5
-# A send that waits longer than this has a full socket (a slow or vanished browser): that
-# connection's room messages queue behind it, and the room goes on with the others.
-STALL_S = 0.05
 
 
 def _message(exc: Exception) -> str:
@@ -70,6 +67,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.link_id = (session.get("live_links", {}) if session is not None else {}).get(str(self.point_id))
         refusal, point = await database_sync_to_async(self._authorise)()
         await self.accept()
+        # Room messages go straight to the server (config.asgi.KeepServerSend); tests without it use the stack's.
+        self.room_send = self.scope.get("server_send") or self.base_send
         if refusal:
             await self.send_json({"type": "refused", "message": refusal})
             await self.close(code=REFUSED)
@@ -210,28 +209,29 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             raise ValidationError("Lệnh điều hành không hợp lệ.")
 
     # --- From the room, through the hub ---------------------------------------------------------------
-    async def deliver(self, entry: str | dict) -> None:
+    def deliver(self, entry: str | dict) -> None:
         """Send one room message to this browser, in order, without making the room wait on this socket.
 
         ``entry`` is the text every point gets, or (when the media path changed) the message
-        itself, to which this point's new credentials are added first.
+        itself, to which this point's new credentials are added first. The hub calls this for
+        every connection in a row, so it never waits: what cannot be written now (an earlier
+        message still queued, or a full socket) goes to this connection's own queue.
         """
         if self.closing:
             return
+        if isinstance(entry, dict):
+            self.backend_name = self.mirror.room["backend"]  # the credentials on their way are for this path
         if self.backlog is not None:
             self.backlog.append(entry)
             return
         if isinstance(entry, str):
             try:
-                async with asyncio.timeout(STALL_S):
-                    await self.base_send({"type": "websocket.send", "text": entry})
-                return
-            except TimeoutError:
-                pass  # nothing was written: it goes first in this connection's own queue
+                unfinished = send_now(self.room_send({"type": "websocket.send", "text": entry}))
             except OSError:
                 return  # the browser is gone; disconnect() follows
-        else:
-            self.backend_name = self.mirror.room["backend"]
+            if unfinished is None:
+                return
+            entry = unfinished  # the socket is full (a slow or vanished browser): it finishes first in the queue
         self.backlog = collections.deque([entry])
         self._start_drain()
 
@@ -245,18 +245,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         try:
             while self.backlog and not self.closing:
                 entry = self.backlog[0]
-                if isinstance(entry, dict):
-                    entry = json.dumps({**entry, "credentials": await database_sync_to_async(self._credentials)()})
-                await self.base_send({"type": "websocket.send", "text": entry})
+                if isinstance(entry, Unfinished):
+                    await entry
+                else:
+                    if isinstance(entry, dict):
+                        entry = json.dumps({**entry, "credentials": await database_sync_to_async(self._credentials)()})
+                    await self.room_send({"type": "websocket.send", "text": entry})
                 self.backlog.popleft()
         except OSError:
             pass  # the browser is gone; disconnect() follows
         finally:
+            if self.backlog and isinstance(self.backlog[0], Unfinished):
+                self.backlog[0].abandon()
             self.backlog = None
-
-    def needs_credentials(self) -> bool:
-        """The media path changed (the SFU fell back) since this browser got its credentials."""
-        return self.mirror.room is not None and self.mirror.room["backend"] != self.backend_name
 
     async def closed_by_change(self) -> bool:
         """Close this connection if the change removed or replaced its point (True: nothing more to send).
