@@ -42,6 +42,9 @@ class Connection(asyncio.Protocol):
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\nSec-WebSocket-Version: 13\r\n"
+            # What Chromium offers. The product declines it (manage.py serve); frames from a server that
+            # accepted would be compressed, which this client does not read, so the handshake refuses that.
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
             f"Origin: http://{host}\r\n" + (f"Cookie: sessionid={cookie}\r\n" if cookie else "") + "\r\n"
         ).encode()
         self.buffer = b""
@@ -50,6 +53,7 @@ class Connection(asyncio.Protocol):
         self.last = time.monotonic()
         self.closed = asyncio.get_running_loop().create_future()
         self.close_code: int | None = None
+        self.failure: str | None = None
         self.arrived = asyncio.Event()
 
     def connection_made(self, transport):
@@ -63,8 +67,9 @@ class Connection(asyncio.Protocol):
             head, sep, rest = self.buffer.partition(b"\r\n\r\n")
             if not sep:
                 return
-            if not head.startswith(b"HTTP/1.1 101"):
+            if not head.startswith(b"HTTP/1.1 101") or b"permessage-deflate" in head.lower():
                 self.close_code = -1
+                self.failure = "the server compresses frames (permessage-deflate)" if head.startswith(b"HTTP/1.1 101") else "refused"
                 self.transport.close()
                 return
             self.upgraded, self.buffer = True, rest

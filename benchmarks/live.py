@@ -69,7 +69,7 @@ class _Server:
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio", lifespan="off", ws_max_queue=64))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio", ws_per_message_deflate=False, lifespan="off", ws_max_queue=64))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
@@ -394,7 +394,7 @@ async def _clients(port: int, path_for, cookies: dict, *, connect_s: float, read
         message = await conn.wait_for((ready, "refused"), timeout=connect_s)
         if message is None or message.get("type") == "refused":
             conn.close()
-            raise RuntimeError((message or {}).get("message", "closed"))
+            raise RuntimeError((message or {}).get("message", conn.failure or "closed"))
         opened.append(conn)
 
     batch = 25  # a room fills over minutes, not in one burst
@@ -476,7 +476,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         conns, took, delivered = asyncio.run(scenario())
 
     with _ServerProcess(["-m", "uvicorn", "benchmarks._bare_app:application", "--host", "127.0.0.1", "--port", "{port}",
-                         "--ws", "websockets-sansio", "--lifespan", "off", "--log-level", "warning"]) as bare:
+                         "--ws", "websockets-sansio", "--ws-per-message-deflate", "false", "--lifespan", "off", "--log-level", "warning"]) as bare:
         async def reference():
             ref_conns, _ = await _clients(bare.port, lambda n: f"/ws/bare/{n}/", {n: None for n in range(len(conns))}, connect_s=connect_s, ready="welcome")
             sender, _ = await _clients(bare.port, lambda n: f"/ws/bare/{n}/", {len(conns): None}, connect_s=connect_s, ready="welcome")

@@ -139,7 +139,7 @@ class AsgiServer:
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio", lifespan="off")
+        config = uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio", ws_per_message_deflate=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
