@@ -120,7 +120,6 @@ _sqlite_path = DATA_DIR / "tiepdan.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{_sqlite_path}", "CSDL: sqlite:///đường/dẫn hoặc postgres://user@host:5432/tên."),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "0", "Giữ kết nối CSDL (giây); 0 khi chạy ASGI.")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -130,6 +129,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    # Kept open: a new SQLite connection parses the schema and starts with a cold page cache (~2-3 ms
+    # on each of the several database calls a point's WebSocket makes, benchmarks/live.py). Django
+    # advises against persistent connections under ASGI because a request's thread may end holding
+    # one; a SQLite connection is a file handle of this process, closed when its thread ends.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "600", "Giữ kết nối SQLite (giây)."))
+else:
+    # PostgreSQL under ASGI: a pool (psycopg_pool) rather than persistent connections, as Django advises;
+    # without either, every database call of a WebSocket consumer opened a new connection.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DB_POOL_MIN", "2", "Số kết nối PostgreSQL luôn mở sẵn trong mỗi tiến trình.")),
+        "max_size": int(env("DB_POOL_MAX", "20", "Số kết nối PostgreSQL tối đa của mỗi tiến trình.")),
+        "timeout": float(env("DB_POOL_TIMEOUT_S", "10", "Chờ tối đa (giây) một kết nối rảnh trong bể kết nối.")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "sqlite"
 
