@@ -93,3 +93,36 @@ def test_the_pusher_reads_only_the_points_a_service_named_and_everything_when_no
         realtime._pusher.last_at.clear()  # outside the merge window: each request pushes at once
         realtime._pusher.request(room.pk, named if named is not None else realtime.EVERY_POINT)
     assert reads == [None, {str(hall.pk)}, None]
+
+
+def test_a_push_whose_read_was_slow_never_sends_its_older_state_after_a_newer_one(monkeypatch, settings):
+    """Two pushes of one room in one process: the first reads the point unmuted and is slow (a room
+    filling up); meanwhile the chair mutes it and a second push reads that. Whatever the timing, the
+    last state sent must be the newer one, or every browser shows the point unmuted until the next change."""
+    from tiepdan.live import selectors
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    realtime.forget_pushed_state()
+    pusher = realtime._Pusher()
+    pusher.last_state[1] = _state([(7, True)])
+    reads, first_reading, second_started = iter([_state([(7, False)]), _state([(7, True)])]), threading.Event(), threading.Event()
+    sent = []
+
+    def room_snapshot(room_id, only=None):
+        state = next(reads)
+        if not first_reading.is_set():
+            first_reading.set()
+            second_started.wait(timeout=5)
+            time.sleep(0.2)  # the second push has every chance to read and send first
+        return state
+
+    monkeypatch.setattr(selectors, "room_snapshot", room_snapshot)
+    monkeypatch.setattr(realtime, "_send", lambda send, group, message: sent.append([p["muted"] for p in message["points"]]))
+    slow = threading.Thread(target=pusher.push, args=(1,))
+    slow.start()
+    assert first_reading.wait(timeout=5)
+    second_started.set()
+    pusher.push(1)
+    slow.join(timeout=5)
+    assert sent == [[False], [True]]  # the older state first, the newer one last
+    assert pusher.last_state[1][0]["points"][0]["muted"] is True

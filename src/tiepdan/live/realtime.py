@@ -15,6 +15,7 @@ state in its welcome; a point missing from a delta has not changed.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import threading
 import time
@@ -131,6 +132,9 @@ class _Pusher:
 
     def __init__(self):
         self.lock = threading.Lock()
+        # One push of a room at a time, from its read to its send: a push whose read was slow (a room
+        # filling up) must not send its older state after a later push sent the newer one.
+        self.pushing: dict[int, threading.Lock] = collections.defaultdict(threading.Lock)
         self.last_state: dict[int, tuple[dict, dict]] = {}
         self.last_at: dict[int, float] = {}
         self.scheduled: set[int] = set()
@@ -187,11 +191,17 @@ class _Pusher:
             close_old_connections()  # this timer thread's own database connection
 
     def push(self, room_id: int) -> None:
-        from .selectors import room_snapshot
-
         layer = get_channel_layer()
         if layer is None:
             return
+        with self.lock:
+            pushing = self.pushing[room_id]
+        with pushing:
+            self._push(layer, room_id)
+
+    def _push(self, layer, room_id: int) -> None:
+        from .selectors import room_snapshot
+
         with self.lock:
             only = self.dirty.pop(room_id, EVERY_POINT)
             if room_id not in self.last_state:
