@@ -115,6 +115,21 @@ RECEIVED_JS = """async () => {
 }"""
 
 
+# The caps (bit/s, null where none) on every video the page sends, read from its RTCRtpSenders.
+SENT_VIDEO_CAPS_JS = """() => {
+  const b = window.tiepdanRoom && window.tiepdanRoom.backend;
+  const caps = [];
+  for (const pc of b ? b.peerConnections() : []) {
+    for (const t of pc.getTransceivers()) {
+      if (t.receiver.track.kind !== 'video' || !t.sender.track || !['sendrecv', 'sendonly'].includes(t.currentDirection)) continue;
+      const encodings = t.sender.getParameters().encodings || [];
+      caps.push(encodings.length ? (encodings[0].maxBitrate ?? null) : null);
+    }
+  }
+  return caps;
+}"""
+
+
 def received(page) -> dict:
     return page.evaluate(RECEIVED_JS)
 

@@ -9,6 +9,8 @@ import pytest
 
 from tiepdan.live import services
 
+from .sfu_helpers import SENT_VIDEO_CAPS_JS
+
 pytestmark = pytest.mark.browser
 
 FRAMES_JS = """async () => {
@@ -85,6 +87,9 @@ def test_four_points_each_decode_the_other_three_in_a_mesh(make_session, officia
         assert all(max(a) > max(b) for a, b in zip(after, before)), (before, after)
     for page in pages:
         assert page.locator("#tiles .tile video").count() == 4  # three others and itself
+    # Each page sends three copies of its picture: each is capped at the room's per-stream rate.
+    for page in everyone:
+        assert page.evaluate(SENT_VIDEO_CAPS_JS) == [room.max_bitrate_kbps * 1000] * 3
 
 
 def test_chair_mutes_and_removes_a_point_and_the_others_see_it(make_session, official, new_page, login):
@@ -151,6 +156,9 @@ def test_star_with_five_points_each_commune_holds_one_connection(make_session, o
         page.locator("#stage .tile", has_text=halls[0].name).wait_for()
     for page in pages:
         assert page.evaluate("() => window.tiepdanRoom.backend.peerConnections().length") == 1
+        assert page.evaluate(SENT_VIDEO_CAPS_JS) == [room.max_bitrate_kbps * 1000]  # one stream up, capped
+    chair_caps = chair.evaluate(SENT_VIDEO_CAPS_JS)  # its own picture to each commune, and the speaker re-sent
+    assert len(chair_caps) >= 4 and set(chair_caps) == {room.max_bitrate_kbps * 1000}, chair_caps
 
 
 def test_console_runs_the_agenda_and_minutes_survive_closing_the_browser(make_session, official, new_page, login, agenda):

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from tiepdan.live.models import Backend, EventKind
 
 from .sfu_fixtures import janus, janus_client  # noqa: F401  (fixtures)
-from .sfu_helpers import admit_in_advance, off_loop, open_point, received, room_with_points, wait_until_receiving
+from .sfu_helpers import SENT_VIDEO_CAPS_JS, admit_in_advance, off_loop, open_point, received, room_with_points, wait_until_receiving
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +23,11 @@ def test_four_points_on_janus_each_receive_the_other_three_and_keep_receiving_af
     for pid, page in pages.items():
         got = wait_until_receiving(page, ids - {pid}, backend="janus")
         assert len(got["points"]) == 3, got  # one subscription per other point, none to itself
+
+    # A commune's 5 Mbps link: each point's video is capped where it is encoded, the central point higher.
+    central_id = str(room.central_point().pk)
+    caps = {pid: page.evaluate(SENT_VIDEO_CAPS_JS) for pid, page in pages.items()}
+    assert caps == {pid: [(settings.JANUS_CENTRAL_BITRATE_KBPS if pid == central_id else settings.JANUS_COMPONENT_BITRATE_KBPS) * 1000] for pid in ids}
 
     # The SFU dies mid-session: every point falls back to the no-services path and keeps receiving.
     janus.kill()

@@ -60,6 +60,27 @@ export async function createBackend({ credentials, ...options }) {
   return new mod.default({ credentials, ...options });
 }
 
+// Caps, where it is encoded, every video this connection sends (the point's own camera, a
+// relayed speaker) at `kbps`: a commune's 5 Mbps uplink carries one stream per other point in a
+// mesh, and the SFU's REMB alone does not bind the browser. Returns the caps now in force (bit/s).
+export async function capVideoSenders(pc, kbps) {
+  const caps = [];
+  if (!kbps) return caps;
+  for (const t of pc.getTransceivers()) {
+    if (t.stopped || t.receiver.track.kind !== "video" || !["sendrecv", "sendonly"].includes(t.direction)) continue;
+    const p = t.sender.getParameters();
+    if (!p.encodings || !p.encodings.length) p.encodings = [{}];
+    p.encodings[0].maxBitrate = kbps * 1000;
+    try {
+      await t.sender.setParameters(p);
+      caps.push(p.encodings[0].maxBitrate);
+    } catch (err) {
+      console.warn("bitrate cap not applied", err);
+    }
+  }
+  return caps;
+}
+
 // Summarises getStats() reports of one RTCPeerConnection into the "quality" payload.
 export async function summariseStats(pc, previous = {}) {
   const report = await pc.getStats();

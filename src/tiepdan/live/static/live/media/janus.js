@@ -9,7 +9,7 @@
 // the Admin API; a point removed from the session has its token revoked and is kicked).
 //
 // Nothing is loaded from the network: this file is the whole client.
-import { MediaBackend, summariseStats } from "./backend.js";
+import { MediaBackend, capVideoSenders, summariseStats } from "./backend.js";
 
 const PLUGIN = "janus.plugin.videoroom";
 
@@ -200,20 +200,10 @@ export default class JanusBackend extends MediaBackend {
   async sendOwnMedia() {
     const pc = this.publisher.newPeerConnection(this.credentials.ice_servers || []);
     for (const track of this.localStream.getTracks()) pc.addTransceiver(track, { direction: "sendonly", streams: [this.localStream] });
-    const bitrateBps = (this.credentials.max_bitrate_kbps || 0) * 1000;
-    if (bitrateBps) {
-      // The cap also holds at the source, whatever Janus's REMB says.
-      for (const sender of pc.getSenders()) {
-        if (sender.track && sender.track.kind === "video") {
-          const p = sender.getParameters();
-          p.encodings = p.encodings && p.encodings.length ? p.encodings : [{}];
-          p.encodings[0].maxBitrate = bitrateBps;
-          await sender.setParameters(p).catch(() => {});
-        }
-      }
-    }
+    const kbps = this.credentials.max_bitrate_kbps || 0;
+    await capVideoSenders(pc, kbps); // the cap holds at the source, whatever Janus's REMB says
     await pc.setLocalDescription(await pc.createOffer());
-    const answer = await this.publisher.message({ request: "publish", bitrate: bitrateBps || undefined, display: this.self.name }, pc.localDescription.toJSON());
+    const answer = await this.publisher.message({ request: "publish", bitrate: kbps * 1000 || undefined, display: this.self.name }, pc.localDescription.toJSON());
     await pc.setRemoteDescription(answer.jsep);
   }
 

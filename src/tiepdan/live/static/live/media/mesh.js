@@ -8,7 +8,7 @@
 //   mid 0/1 its own microphone and camera, mid 2/3 the "relay" slot, into which it
 //   puts the spotlighted speaker's received tracks with replaceTrack (no renegotiation).
 //   So a commune uploads one stream and holds exactly one RTCPeerConnection.
-import { MediaBackend, summariseStats } from "./backend.js";
+import { MediaBackend, capVideoSenders, summariseStats } from "./backend.js";
 
 const RELAY_MIDS = new Set(["2", "3"]);
 
@@ -67,6 +67,12 @@ class Peer {
     this.addLocalTracks();
     await this.pc.setLocalDescription(await this.pc.createOffer());
     this.backend.sendSignal(this.pointId, { sdp: this.pc.localDescription.toJSON() });
+    await this.capVideo();
+  }
+
+  // Each stream within the room's per-stream cap (LiveRoom.max_bitrate_kbps): N-1 of them share the uplink.
+  async capVideo() {
+    this.videoCaps = await capVideoSenders(this.pc, this.backend.credentials.max_bitrate_kbps);
   }
 
   async receive(data) {
@@ -77,6 +83,7 @@ class Peer {
         if (stream) for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
         await this.pc.setLocalDescription(await this.pc.createAnswer());
         this.backend.sendSignal(this.pointId, { sdp: this.pc.localDescription.toJSON() });
+        await this.capVideo();
       }
       for (const c of this.pendingCandidates.splice(0)) await this.pc.addIceCandidate(c).catch(() => {});
     } else if (data.candidate) {
