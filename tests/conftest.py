@@ -65,6 +65,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         _seed_base()
+    yield
+    with django_db_blocker.unblock():
+        _release_test_database()
+
+
+def _release_test_database() -> None:
+    """Let the test database be dropped: on PostgreSQL, end the sessions the run's own threads left open.
+
+    Threads of the harness (the in-process server's helpers, Playwright-side calls, concurrency tests,
+    benchmark harnesses) end without returning their pooled connections, and DROP DATABASE refuses
+    while any is open. The product's paths return theirs: ``manage.py serve`` on PostgreSQL keeps
+    its pool's size through hundreds of requests and WebSocket arrivals and departures.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    connection.close_pool()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name])
 
 
 @pytest.fixture(autouse=True)
