@@ -334,7 +334,7 @@ def _link_sessions(room) -> dict[int, str]:
     return cookies
 
 
-def _database_url() -> str:
+def current_database_url() -> str:
     """The database this process uses now (under the tests, the test database), for the server process."""
     from urllib.parse import quote
 
@@ -347,13 +347,14 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-class _ServerProcess:
+class ServerProcess:
     """The product's server (or the reference) in a process of its own, on loopback: the clients,
     in this process, then measure the server and not themselves (this machine may have 2 cores)."""
 
-    def __init__(self, argv: list[str]):
+    def __init__(self, argv: list[str], env: dict | None = None):
         self.port = _free_port()
         self.argv = [a.replace("{port}", str(self.port)) for a in argv]
+        self.env = env or {}
 
     def __enter__(self):
         import resource
@@ -363,7 +364,7 @@ class _ServerProcess:
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))  # a socket per point
         root = Path(__file__).resolve().parents[1]
-        env = {**os.environ, "PYTHONPATH": f"{root / 'src'}:{root}", "DATABASE_URL": _database_url()}
+        env = {**os.environ, "PYTHONPATH": f"{root / 'src'}:{root}", "DATABASE_URL": current_database_url(), **self.env}
         self.process = subprocess.Popen([sys.executable, *self.argv], cwd=root, env=env, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while True:
@@ -457,7 +458,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         return mine is not None and mine["muted"] != expected_before
 
     # The product as `make run` serves it (manage.py serve: uvicorn, in-memory layer), without the job worker.
-    with _ServerProcess(["manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
+    with ServerProcess(["manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", "{port}"]) as server:
         async def scenario():
             conns, took = await _clients(server.port, room_path, cookies, connect_s=connect_s, ready="welcome")
             console, _ = await _clients(server.port, room_path, {room.central_point().pk: chair_cookie}, connect_s=connect_s, ready="welcome")
@@ -475,7 +476,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
 
         conns, took, delivered = asyncio.run(scenario())
 
-    with _ServerProcess(["-m", "uvicorn", "benchmarks._bare_app:application", "--host", "127.0.0.1", "--port", "{port}",
+    with ServerProcess(["-m", "uvicorn", "benchmarks._bare_app:application", "--host", "127.0.0.1", "--port", "{port}",
                          "--ws", "websockets-sansio", "--ws-per-message-deflate", "false", "--lifespan", "off", "--log-level", "warning"]) as bare:
         async def reference():
             ref_conns, _ = await _clients(bare.port, lambda n: f"/ws/bare/{n}/", {n: None for n in range(len(conns))}, connect_s=connect_s, ready="welcome")

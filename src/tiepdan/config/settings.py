@@ -148,6 +148,7 @@ DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "s
 
 # --- Redis: channel layer, jobs, cache -------------------------------------------
 REDIS_URL = env("REDIS_URL", "", "Redis cho lớp kênh thời gian thực và hàng đợi công việc (redis://127.0.0.1:6379/0). Trống: chạy nhúng.")
+REDIS_CHANNEL_PREFIX = env("REDIS_CHANNEL_PREFIX", "tiepdan", "Tiền tố tên kênh trên Redis: hai hệ thống dùng chung một Redis phải có tiền tố khác nhau.")
 REDIS_MAX_CONNECTIONS = int(env("REDIS_MAX_CONNECTIONS", "2000", "Số kết nối Redis tối đa của mỗi tiến trình máy chủ cho lớp kênh (mỗi điểm cầu đang chờ tin giữ một kết nối)."))
 
 
@@ -164,7 +165,7 @@ def redis_channel_layer(url: str, **config) -> dict:
 
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL, prefix=REDIS_CHANNEL_PREFIX)}
     HUEY = {"huey_class": "huey.RedisHuey", "name": "tiepdan", "url": REDIS_URL, "immediate": False}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

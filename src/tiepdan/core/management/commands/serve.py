@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -15,9 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-worker", action="store_true", help="Không chạy tiến trình công việc nền.")
+        parser.add_argument("--processes", type=int, default=int(os.environ.get("WEB_PROCESSES", "1")),
+                            help="Số tiến trình máy chủ web (nhiều hơn 1 cần Redis: REDIS_URL).")
 
-    def handle(self, *args, host, port, no_worker, **options):
+    def handle(self, *args, host, port, no_worker, processes, **options):
         import uvicorn
+
+        if processes < 1:
+            raise CommandError("Số tiến trình máy chủ web phải từ 1 trở lên.")
+        if processes > 1 and "InMemory" in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+            # Each process would hold its own rooms: a point on one would never hear the chair on another.
+            raise CommandError("Chạy nhiều tiến trình máy chủ web cần Redis cho lớp kênh thời gian thực: đặt REDIS_URL.")
 
         url_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"\n{'=' * 60}\n  Tiếp công dân trực tuyến: http://{url_host}:{port}/\n{'=' * 60}"))
@@ -36,7 +44,7 @@ class Command(BaseCommand):
             # No per-message compression: browsers always offer it, and it would deflate every room change once per
             # connection (~17 us each, a third of a 1,000-point fan-out) to save a few hundred bytes of JSON.
             uvicorn.run("tiepdan.config.asgi:application", host=host, port=port, log_level="warning", ws="websockets-sansio",
-                        ws_per_message_deflate=False, lifespan="off")
+                        ws_per_message_deflate=False, lifespan="off", workers=processes)
         finally:
             if worker is not None:
                 worker.send_signal(signal.SIGINT)
