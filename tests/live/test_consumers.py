@@ -359,3 +359,34 @@ def test_on_redis_room_changes_and_relayed_signals_both_arrive(room, commune_poi
             await comm.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_connection_that_fails_does_not_cost_the_points_after_it_the_change():
+    """The hub writes a change to each connection in turn: one in a bad state (an error, not a full
+    socket) is logged and skipped, and the points after it still get the change."""
+    from tiepdan.live.hub import Hub, RoomMirror
+
+    class Browser:
+        backend_name = "mesh"
+
+        def __init__(self, key, broken=False):
+            self.point_key, self.broken, self.got = key, broken, []
+
+        async def closed_by_change(self):
+            return False
+
+        def deliver(self, entry):
+            if self.broken:
+                raise RuntimeError("Unexpected ASGI message 'websocket.send', after sending 'websocket.close'.")
+            self.got.append(entry)
+
+    async def scenario():
+        hub = Hub(layer=None, loop=asyncio.get_running_loop())
+        mirror = hub.rooms[1] = RoomMirror(1)
+        mirror.connections = [Browser("1"), Browser("2", broken=True), Browser("3")]  # in this order
+        snapshot = {"room": {"id": 1, "backend": "mesh"}, "points": [], "events": []}
+        await hub.dispatch({"type": "room.snapshot", "room_id": 1, "snapshot": snapshot, "channels": {}})
+        return mirror.connections
+
+    browsers = async_to_sync(scenario)()
+    assert [len(b.got) for b in browsers] == [1, 0, 1]

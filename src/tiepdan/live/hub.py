@@ -203,13 +203,16 @@ class Hub:
         text = _encode(message)
         backend = mirror.room["backend"]
         for connection in list(mirror.connections):
-            if changed is None or connection.point_key in changed:
-                if await connection.closed_by_change():
-                    continue
-            if connection.backend_name != backend:
-                connection.deliver(message)  # the media path changed: the consumer adds this point's new credentials
-            else:
-                connection.deliver(text)
+            try:  # one connection's failure must not cost the points after it this change
+                if changed is None or connection.point_key in changed:
+                    if await connection.closed_by_change():
+                        continue
+                if connection.backend_name != backend:
+                    connection.deliver(message)  # the media path changed: the consumer adds this point's new credentials
+                else:
+                    connection.deliver(text)
+            except Exception:
+                log.exception("live hub: point %s of room %s missed a change", connection.point_key, mirror.room_id)
 
 
 _hub: Hub | None = None
