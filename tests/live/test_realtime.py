@@ -95,16 +95,13 @@ def test_the_pusher_reads_only_the_points_a_service_named_and_everything_when_no
     assert reads == [None, {str(hall.pk)}, None]
 
 
-def test_a_push_whose_read_was_slow_never_sends_its_older_state_after_a_newer_one(monkeypatch, settings):
-    """Two pushes of one room in one process: the first reads the point unmuted and is slow (a room
-    filling up); meanwhile the chair mutes it and a second push reads that. Whatever the timing, the
-    last state sent must be the newer one, or every browser shows the point unmuted until the next change."""
+def _race_two_pushes(monkeypatch, slow_pusher, quick_pusher) -> list:
+    """The slow pusher reads the point unmuted and takes its time; meanwhile the chair muted it and the
+    quick pusher reads that. Returns the states sent, in the order sent."""
     from tiepdan.live import selectors
 
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    realtime.forget_pushed_state()
-    pusher = realtime._Pusher()
-    pusher.last_state[1] = _state([(7, True)])
+    for pusher in (slow_pusher, quick_pusher):
+        pusher.last_state[1] = _state([(7, True)])
     reads, first_reading, second_started = iter([_state([(7, False)]), _state([(7, True)])]), threading.Event(), threading.Event()
     sent = []
 
@@ -118,11 +115,40 @@ def test_a_push_whose_read_was_slow_never_sends_its_older_state_after_a_newer_on
 
     monkeypatch.setattr(selectors, "room_snapshot", room_snapshot)
     monkeypatch.setattr(realtime, "_send", lambda send, group, message: sent.append([p["muted"] for p in message["points"]]))
-    slow = threading.Thread(target=pusher.push, args=(1,))
+    slow_pusher.dirty[1] = {"7"}  # what the services name: the point they changed
+    slow = threading.Thread(target=slow_pusher.push, args=(1,))
     slow.start()
     assert first_reading.wait(timeout=5)
     second_started.set()
-    pusher.push(1)
-    slow.join(timeout=5)
-    assert sent == [[False], [True]]  # the older state first, the newer one last
+    quick_pusher.dirty[1] = {"7"}
+    quick_pusher.push(1)
+    slow.join(timeout=15)
+    return sent
+
+
+def test_a_push_whose_read_was_slow_never_sends_its_older_state_after_a_newer_one(monkeypatch, settings):
+    """Two pushes of one room in one process: whatever the timing, the last state sent must be the
+    newer one, or every browser shows the point unmuted until the next change."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.REDIS_URL = ""
+    realtime.forget_pushed_state()
+    pusher = realtime._Pusher()
+    assert _race_two_pushes(monkeypatch, pusher, pusher) == [[False], [True]]  # the older state first, the newer last
     assert pusher.last_state[1][0]["points"][0]["muted"] is True
+
+
+def test_two_server_processes_push_one_room_in_turn(monkeypatch, settings):
+    """With several server processes (Redis), each has its own pusher: the Redis lock orders their
+    pushes of a room from read to send, as the in-process lock does within one."""
+    import uuid
+
+    from tests.conftest import require_service
+
+    require_service("127.0.0.1", 6379, "Redis")
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.REDIS_URL, settings.REDIS_CHANNEL_PREFIX = "redis://127.0.0.1:6379/5", f"tiepdan-test-{uuid.uuid4().hex[:8]}"
+    realtime.forget_pushed_state()
+    first_process, second_process = realtime._Pusher(), realtime._Pusher()
+    # The second process last pushed "muted" itself, but the point is named: sent as read, after the first's.
+    assert _race_two_pushes(monkeypatch, first_process, second_process) == [[False], [True]]
+    realtime.forget_pushed_state()

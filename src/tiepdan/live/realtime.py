@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import contextvars
+import logging
 import threading
 import time
 
+import redis
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
+from redis.exceptions import LockError
+
+log = logging.getLogger(__name__)
 
 # Presence storms (hundreds of points arriving) merge into one push per window; a lone
 # change (the chair's mute) goes out at once, because the window starts with it.
@@ -76,22 +82,26 @@ def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict
     ``room`` and ``events`` are small and sent whole when they changed; ``points`` lists
     only the points whose public state changed; ``channels`` (server side only) maps every
     changed point to its channel name, "" when it is no longer connected. ``only``: the
-    current snapshot holds just these points, the others did not change.
+    current snapshot holds just these points, the others did not change. The points named
+    so, and the room's fields, are sent as read whatever this process last pushed: with
+    several server processes another may have pushed a newer state of them since.
     """
     snapshot, channels = current
     if previous is None:
         return {"type": "room.snapshot", "snapshot": snapshot, "channels": channels}
     before, before_channels = previous
+    named = only if only is not None else set()
     if only is not None:
         before_channels = {pid: ch for pid, ch in before_channels.items() if pid in only}
     # A point's measured quality is not a change of state: it reaches the chair on its own
     # (room.quality), and a thousand points measuring every 3 s would make every delta whole.
     wanted = {p["id"] for p in snapshot["points"]}
     old_points = {p["id"]: _state_of(p) for p in before["points"] if p["id"] in wanted}
-    points = [p for p in snapshot["points"] if old_points.get(p["id"]) != _state_of(p)]
-    changed_channels = {pid: channels.get(pid, "") for pid in set(channels) | set(before_channels) if channels.get(pid) != before_channels.get(pid)}
+    points = [p for p in snapshot["points"] if p["id"] in named or old_points.get(p["id"]) != _state_of(p)]
+    changed_channels = {pid: channels.get(pid, "") for pid in set(channels) | set(before_channels) | named
+                        if pid in named or channels.get(pid) != before_channels.get(pid)}
     message: dict = {"type": "room.delta", "points": points, "channels": changed_channels}
-    if snapshot["room"] != before["room"]:
+    if only is not None or snapshot["room"] != before["room"]:
         message["room"] = snapshot["room"]
     if snapshot["events"] != before["events"]:
         message["events"] = snapshot["events"]
@@ -125,6 +135,41 @@ def _server_loop():
 
 
 EVERY_POINT = None  # a change that may touch any point of the room: read them all
+
+# Longest a push may hold a room across processes (a process that dies holding it frees it then).
+PUSH_LOCK_S = 10.0
+_redis = None
+
+
+@contextlib.contextmanager
+def _across_processes(room_id: int):
+    """With several server processes (Redis), one push of a room at a time among all of them.
+
+    Each process pushes the changes its own connections made (an arrival, the chair's mute).
+    Two processes that read one point a few ms apart could send in the other order, and every
+    browser would keep the older state; holding a Redis lock from read to send orders them
+    (the channel layer delivers in the order sent). Without Redis there is one process: nothing to do.
+    """
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield
+        return
+    global _redis
+    if _redis is None:
+        _redis = redis.Redis.from_url(settings.REDIS_URL)
+    lock = _redis.lock(f"{settings.REDIS_CHANNEL_PREFIX}:live-push:{room_id}", timeout=PUSH_LOCK_S, blocking_timeout=PUSH_LOCK_S)
+    held = lock.acquire()
+    if not held:
+        log.warning("live push of room %s sent without the cross-process lock (held > %.0f s)", room_id, PUSH_LOCK_S)
+    try:
+        yield
+    finally:
+        if held:
+            try:
+                lock.release()
+            except LockError:
+                pass  # it expired meanwhile: another push may already hold it
 
 
 class _Pusher:
@@ -196,7 +241,7 @@ class _Pusher:
             return
         with self.lock:
             pushing = self.pushing[room_id]
-        with pushing:
+        with pushing, _across_processes(room_id):
             self._push(layer, room_id)
 
     def _push(self, layer, room_id: int) -> None:
@@ -245,9 +290,9 @@ def push_snapshot(room_id: int, point_ids=EVERY_POINT) -> None:
 
 def forget_pushed_state() -> None:
     """Drop what this process remembers it pushed, and its server loop (tests that rebuild the database and the server)."""
-    global _served_by
+    global _served_by, _redis
     _pusher.forget()
-    _served_by = None
+    _served_by, _redis = None, None
 
 
 def kick_after_commit(room_id: int, point_id: int) -> None:
