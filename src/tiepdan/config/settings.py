@@ -139,6 +139,8 @@ else:
     # PostgreSQL under ASGI: a pool (psycopg_pool) rather than persistent connections, as Django advises;
     # without either, every database call of a WebSocket consumer opened a new connection.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One test database per run, as on SQLite: two suites at once on one server must not drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(env("DB_POOL_MIN", "2", "Số kết nối PostgreSQL luôn mở sẵn trong mỗi tiến trình.")),
         "max_size": int(env("DB_POOL_MAX", "20", "Số kết nối PostgreSQL tối đa của mỗi tiến trình.")),
