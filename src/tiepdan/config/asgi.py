@@ -14,7 +14,6 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from tiepdan.config.routing import websocket_urlpatterns  # noqa: E402
 
 
-
 class KeepServerSend:
     """Put the server's own ``send`` in the WebSocket's scope as ``server_send``.
 
