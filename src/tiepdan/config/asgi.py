@@ -1,4 +1,5 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels routes of each app."""
+import asyncio
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiepdan.config.settings")
@@ -12,6 +13,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from tiepdan.config.routing import websocket_urlpatterns  # noqa: E402
+from tiepdan.core.threads import close_connections_after_executor_jobs  # noqa: E402
 
 
 class KeepServerSend:
@@ -30,9 +32,22 @@ class KeepServerSend:
         return await self.inner({**scope, "server_send": send}, receive, send)
 
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": KeepServerSend(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
-    }
+class ConnectionClosingWorkers:
+    """Before the first call on an event loop, give that loop a connection-closing default executor."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        close_connections_after_executor_jobs(asyncio.get_running_loop())
+        return await self.inner(scope, receive, send)
+
+
+application = ConnectionClosingWorkers(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": KeepServerSend(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+        }
+    )
 )
