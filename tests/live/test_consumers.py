@@ -97,6 +97,13 @@ def test_a_department_officer_may_not_sit_at_a_commune_point(room, commune_point
     assert "ngoài phạm vi" in message
 
 
+def test_an_account_without_a_role_is_refused(room, commune_point, django_user_model):
+    # Citizens have no accounts here; the nearest thing is a sign-in with no role in any unit.
+    nobody = django_user_model.objects.create_user(username="chua-co-vai-tro", password="mat-khau-thu-2026")
+    message = async_to_sync(_refused)(_communicator(commune_point, _cookie_for(nobody)))
+    assert "Vai trò của bạn không được" in message
+
+
 def test_a_browser_without_login_or_link_is_refused(room, commune_point):
     message = async_to_sync(_refused)(_communicator(commune_point, b""))
     assert "đăng nhập" in message
