@@ -173,6 +173,8 @@ def test_lobby_then_admission_then_relay_mute_and_removal(room, commune_point, o
         await hall.disconnect()  # what the server tells the application once the socket is closed
         seen = await _until(chair, "room", lambda m: next(p for p in m["points"] if p["id"] == str(commune_point.pk))["connected"] is False)
         assert next(p for p in seen["points"] if p["id"] == str(commune_point.pk))["status"] == "removed"
+        # Removed means out: the same link does not bring it back through the WebSocket.
+        assert "ra khỏi phiên" in await _refused(_communicator(commune_point, hall_cookie))
         await chair.disconnect()
 
     async_to_sync(scenario)()
