@@ -233,7 +233,7 @@ class _Pusher:
         try:
             self.push(room_id)
         finally:
-            close_old_connections()  # this timer thread's own database connection
+            close_old_connections()  # for the timer thread; on the loop, core.threads would close it anyway
 
     def push(self, room_id: int) -> None:
         layer = get_channel_layer()
