@@ -124,3 +124,29 @@ def test_scheduled_matters_leave_the_queue_and_come_back_when_the_session_is_can
     assert matter not in matters_awaiting_schedule(demo["committee"])
     services.cancel_session(by=official("bantcd"), session=sessions[1], reason="Bão lũ")
     assert matter in matters_awaiting_schedule(demo["committee"])
+
+
+def test_31_approved_fill_15_then_carry_15_to_the_next_session_and_1_to_the_one_after(sessions, approved_matter, units_of_lang_son, official, client):
+    matters = [approved_matter(units_of_lang_son[n % 4], _registered(3, n)) for n in range(31)]
+    session, following = sessions[1], sessions[2]  # 15 Dec, 15 Jan; February's session does not exist yet
+    result = agenda.fill_agenda(by=official("bantcd"), session=session)
+    after = result.carried_to_sessions[-1]
+    assert result.carried_to_sessions == [following, after] and after.date > following.date and after.date.month == 2
+    assert [i.matter for i in agenda.agenda_of(session)] == matters[:15]
+    assert [i.matter for i in agenda.agenda_of(following)] == matters[15:30]
+    assert [i.matter for i in agenda.agenda_of(after)] == matters[30:]
+    for s in (session, following, after):
+        assert sum(i.seats for i in agenda.agenda_of(s)) <= s.capacity_seats  # never past the day's capacity
+    # The last citizen is told the session that will receive them, not the full one.
+    notice = ChangeNotice.objects.get(session=session, matter=matters[30])
+    assert f"{after.date:%d/%m/%Y}" in notice.summary
+    # The Board sees each carried matter's expected session on the session page.
+    client.force_login(official("bantcd"))
+    page = client.get(f"/lich-tiep/{session.pk}/").content.decode()
+    assert page.count(f"Dự kiến phiên tiếp: {following.date:%d/%m/%Y}") == 15
+    assert page.count(f"Dự kiến phiên tiếp: {after.date:%d/%m/%Y}") == 1
+    # Filling the next session later keeps it within its capacity too: its 15 seats are taken.
+    later = approved_matter(units_of_lang_son[0], _registered(20, 1))
+    again = agenda.fill_agenda(by=official("bantcd"), session=following)
+    assert again.placed == [] and [i.matter for i in again.carried] == [later]
+    assert [i.matter for i in agenda.agenda_of(after)] == [matters[30], later]

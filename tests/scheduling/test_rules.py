@@ -114,3 +114,17 @@ def test_in_person_only_when_nobody_registered_online():
     assert rules.is_in_person_only([False, False])
     assert rules.is_in_person_only([])
     assert not rules.is_in_person_only([False, True])
+
+
+def test_carry_over_fills_each_next_session_up_to_its_free_seats_then_the_next():
+    # 16 matters a full day could not take; the next session has 15 free seats, none after it exists yet.
+    assert rules.carry_over_plan([1] * 16, [15], 15) == [0] * 15 + [1]
+    # The next session already holds 10: 5 fit there, the rest go on to the one after.
+    assert rules.carry_over_plan([1] * 8, [5, 15], 15) == [0] * 5 + [1] * 3
+    # Strict order: a delegation of 3 that does not fit in 2 free seats moves on, and so does everyone after it.
+    assert rules.carry_over_plan([1, 3, 1], [3], 15) == [0, 1, 1]
+
+
+def test_carry_over_refuses_a_matter_larger_than_a_whole_session():
+    with pytest.raises(ValueError, match="nhiều hơn số công dân tối đa"):
+        rules.carry_over_plan([5], [], 3)

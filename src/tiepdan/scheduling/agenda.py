@@ -5,11 +5,12 @@ reads intake and triage (approved matters) and bridges (the citizen's commune po
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 
 from tiepdan.bridges import selectors as bridge_selectors
 from tiepdan.core import audit, policy
@@ -29,7 +30,8 @@ REORDERABLE = {SessionStatus.PLANNED, SessionStatus.INVITATIONS_SENT, SessionSta
 class FillResult:
     placed: list[AgendaItem] = field(default_factory=list)
     carried: list[AgendaItem] = field(default_factory=list)  # now on ``carried_to``
-    carried_to: ReceptionSession | None = None
+    carried_to: ReceptionSession | None = None  # the first of ``carried_to_sessions``
+    carried_to_sessions: list[ReceptionSession] = field(default_factory=list)
 
 
 def _commune_committee(matter: Matter) -> Organisation | None:
@@ -61,21 +63,55 @@ def _seat(session: ReceptionSession, item: AgendaItem) -> None:
         services.invite_organisation(by=None, session=session, organisation=agency)
 
 
-def _next_session(session: ReceptionSession) -> ReceptionSession:
-    """The next open periodic session after this one; generated when the calendar has none yet."""
+def _following_sessions(session: ReceptionSession, *, at_least: int = 1) -> list[ReceptionSession]:
+    """The open periodic sessions after this one, in date order, at least ``at_least`` of them (created when the calendar has too few)."""
     def find():
-        return (
+        return list(
             ReceptionSession.objects.filter(province_committee=session.province_committee, kind=SessionKind.PERIODIC, date__gt=session.date, status=SessionStatus.PLANNED)
-            .order_by("date").first()
+            .order_by("date")
         )
 
     found = find()
-    if found is None:
-        services.generate_periodic_sessions(by=None, province_committee=session.province_committee, today=session.date, months=2)
+    # Each round creates the months after the last periodic session on the calendar (whatever its state),
+    # so it always moves forward; two years is more than any queue of carried matters needs.
+    for _ in range(24):
+        if len(found) >= at_least:
+            return found
+        last = ReceptionSession.objects.filter(province_committee=session.province_committee, kind=SessionKind.PERIODIC).exclude(status=SessionStatus.CANCELLED).order_by("-date").first()
+        cursor = max(session.date, last.date if last else session.date) + dt.timedelta(days=1)
+        services.generate_periodic_sessions(by=None, province_committee=session.province_committee, today=cursor, months=at_least - len(found))
         found = find()
-    if found is None:
-        raise ValidationError("Chưa có phiên định kỳ kế tiếp để chuyển các vụ việc chưa tiếp được; hãy lập lịch các tháng tới.")
-    return found
+    raise ValidationError("Chưa có phiên định kỳ kế tiếp để chuyển các vụ việc chưa tiếp được; hãy lập lịch các tháng tới.")
+
+
+def _free_seats(session: ReceptionSession) -> int:
+    return max(0, session.capacity_seats - (session.agenda_items.aggregate(n=Sum("seats"))["n"] or 0))
+
+
+def _carry(*, by, session: ReceptionSession, overflow: list[tuple[AgendaItem | None, Matter]], result: FillResult) -> None:
+    """Carry what the day could not take over the following sessions, each filled in order up to its capacity."""
+    for item, matter in overflow:
+        if item is not None:
+            Participant.objects.filter(point__session=session, matter=matter).delete()
+            item.delete()
+    seats = [rules.seats_taken(m.representatives_count) for _, m in overflow]
+    targets = _following_sessions(session)
+    capacity = services.settings_for(session.province_committee).capacity_seats
+    try:
+        plan = rules.carry_over_plan(seats, [_free_seats(t) for t in targets], capacity)
+    except ValueError as exc:
+        raise ValidationError(f"{exc} Hãy tăng số công dân tối đa mỗi ngày trong cấu hình lịch tiếp.") from exc
+    if max(plan) >= len(targets):
+        targets = _following_sessions(session, at_least=max(plan) + 1)
+    positions = {t.pk: t.agenda_items.aggregate(m=Max("position"))["m"] or 0 for t in targets}
+    for (_item, matter), index in zip(overflow, plan):
+        target = targets[index]
+        positions[target.pk] += 1
+        moved = _new_item(target, matter, positions[target.pk], carried_from=session)
+        result.carried.append(moved)
+        _tell_carried(by=by, session=session, to=target, item=moved)
+    result.carried_to = targets[plan[0]]
+    result.carried_to_sessions = sorted({targets[i] for i in plan}, key=lambda t: t.date)
 
 
 def _new_item(session, matter, position, carried_from=None) -> AgendaItem:
@@ -107,7 +143,7 @@ def _tell_carried(*, by, session: ReceptionSession, to: ReceptionSession, item: 
 
 @transaction.atomic
 def fill_agenda(*, by: User | None, session: ReceptionSession) -> FillResult:
-    """Place approved matters in registration order up to the day's capacity; carry the rest to the next session.
+    """Place approved matters in registration order up to the day's capacity; carry the rest over the next sessions.
 
     Items already on the agenda (carried in from an earlier session, or moved by the Board) keep
     their place first. A delegation takes as many places as its representatives (Law Art. 29).
@@ -132,17 +168,7 @@ def fill_agenda(*, by: User | None, session: ReceptionSession) -> FillResult:
             result.placed.append(item)
     overflow = candidates[fits:]
     if overflow:
-        target = _next_session(session)
-        result.carried_to = target
-        next_position = (target.agenda_items.aggregate(m=Max("position"))["m"] or 0)
-        for item, matter in overflow:
-            if item is not None:
-                Participant.objects.filter(point__session=session, matter=matter).delete()
-                item.delete()
-            next_position += 1
-            moved = _new_item(target, matter, next_position, carried_from=session)
-            result.carried.append(moved)
-            _tell_carried(by=by, session=session, to=target, item=moved)
+        _carry(by=by, session=session, overflow=overflow, result=result)
         _renumber(session)
     kept = list(session.agenda_items.select_related("matter__citizen", "bridge_point").order_by("position"))
     for item in kept:
@@ -151,7 +177,7 @@ def fill_agenda(*, by: User | None, session: ReceptionSession) -> FillResult:
     session.save(update_fields=["in_person_only"])
     audit.record(actor=by, action="scheduling.agenda.fill", obj=session, changes={
         "placed": [i.matter_id for i in result.placed], "carried": [i.matter_id for i in result.carried],
-        "carried_to": result.carried_to.pk if result.carried_to else None, "in_person_only": session.in_person_only,
+        "carried_to": [t.pk for t in result.carried_to_sessions], "in_person_only": session.in_person_only,
     })
     return result
 
@@ -213,3 +239,11 @@ def agenda_of(session: ReceptionSession):
         .prefetch_related("matter__agencies_required").order_by("position")
     )
 
+
+
+def carried_out_of(session: ReceptionSession):
+    """The matters this session had no room for, each on the later session now expected to receive it."""
+    return (
+        AgendaItem.objects.filter(carried_from=session).exclude(session__status=SessionStatus.CANCELLED)
+        .select_related("matter__citizen", "matter__commune", "session").order_by("session__date", "position")
+    )

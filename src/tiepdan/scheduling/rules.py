@@ -111,6 +111,34 @@ def fill_to_capacity(seats_in_order: Sequence[int], capacity_seats: int) -> int:
     return len(seats_in_order)
 
 
+def carry_over_plan(seats_in_order: Sequence[int], free_seats: Sequence[int], capacity_seats: int) -> list[int]:
+    """Which following session each carried matter goes to, in registration order (Lạng Sơn plan 004 §3.2).
+
+    "Mỗi ngày tiếp 12-15 công dân ... những trường hợp chưa được tiếp sẽ chuyển sang tháng sau": the
+    matters a full day could not take fill the next session up to its free seats, the rest the one
+    after, and so on; a session is never filled past its capacity. ``free_seats`` are the free seats
+    of the sessions already on the calendar, in date order; sessions past the end of that list are
+    still to be created, with ``capacity_seats`` each. Strict order as in ``fill_to_capacity``: once
+    a matter moves on to a later session, no later-registered matter takes an earlier session's gap.
+    Returns, per matter, the index of its session (an index past ``free_seats`` is a session to create).
+    Refuses (``ValueError``) a matter that takes more seats than a whole session has.
+    """
+    plan: list[int] = []
+    index, used = 0, 0
+
+    def free(i: int) -> int:
+        return free_seats[i] if i < len(free_seats) else capacity_seats
+
+    for seats in seats_in_order:
+        while used + seats > free(index):
+            if index >= len(free_seats) and used == 0:
+                raise ValueError(f"Vụ việc cần {seats} chỗ, nhiều hơn số công dân tối đa của một phiên ({capacity_seats}).")
+            index, used = index + 1, 0
+        plan.append(index)
+        used += seats
+    return plan
+
+
 def is_in_person_only(online_consents: Iterable[bool]) -> bool:
     """Lạng Sơn plan 004 §3.2.b: if no citizen on the agenda registered to be received online, the reception is in person."""
     return not any(online_consents)
