@@ -167,3 +167,42 @@ def test_the_calendar_flags_sessions_past_their_notice_deadline_without_invitati
     assert page.count("Quá hạn gửi giấy mời") == 1
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 12, 8))
     assert "Quá hạn gửi giấy mời" not in c.get("/lich-tiep/").content.decode()
+
+
+def test_a_commune_officer_sees_only_its_own_citizens_on_every_part_of_a_session_page(client_for, sessions, approved_matter, demo):
+    from tiepdan.bridges import services as bridges
+    from tiepdan.organisations.models import AdministrativeUnit
+    from tiepdan.scheduling import agenda
+    from tiepdan.scheduling.rules import VN_TZ
+
+    bridges.create_commune_points(province_committee=demo["committee"], by=None)
+    own = demo["commune"].unit  # canboxa's commune
+    other = AdministrativeUnit.objects.filter(parent=demo["committee"].unit).exclude(pk=own.pk).order_by("code").first()
+    at = dt.datetime(2026, 11, 3, 9, tzinfo=VN_TZ)
+    mine = approved_matter(own, at, name="Hoàng Văn Páo")
+    theirs = approved_matter(other, at + dt.timedelta(minutes=5), name="Nông Thị Lụa", agencies=[demo["Sở NN&MT"]])
+    carried = approved_matter(other, at + dt.timedelta(minutes=10), name="Lương Văn Chiến")
+    session = sessions[1]
+    session.capacity_seats = 2
+    session.save(update_fields=["capacity_seats"])
+    agenda.fill_agenda(by=None, session=session)
+    secrets = [theirs.citizen.full_name, theirs.summary, carried.citizen.full_name, carried.summary]
+
+    c = client_for("canboxa")
+    pages = {
+        "page": c.get(f"/lich-tiep/{session.pk}/").content.decode(),
+        "readiness": c.get(f"/diem-cau/phien/{session.pk}/").content.decode(),
+    }
+    for name, html in pages.items():
+        for secret in secrets:
+            assert secret not in html, f"{secret!r} shown to another commune on the {name}"
+    assert mine.citizen.full_name in pages["page"] and mine.summary in pages["page"]
+    assert "và 1 vụ việc của các điểm cầu khác" in pages["page"]  # theirs, counted
+    assert "1 vụ việc của các điểm cầu khác" in pages["page"].split('id="carried-out"')[1]  # carried, counted
+    # The department invited for one matter sees that matter, not the rest.
+    dept = client_for("sonnmt").get(f"/lich-tiep/{session.pk}/").content.decode()
+    assert theirs.citizen.full_name in dept and mine.citizen.full_name not in dept and carried.citizen.full_name not in dept
+    # The Board and the province's inspectors see every citizen.
+    for username in ("bantcd", "thanhtra"):
+        html = client_for(username).get(f"/lich-tiep/{session.pk}/").content.decode()
+        assert all(s in html for s in [mine.citizen.full_name, *secrets]) and "các điểm cầu khác" not in html

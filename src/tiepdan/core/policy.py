@@ -97,6 +97,8 @@ allow("scheduling.cancel", [R.BOARD_OFFICER, *LEADERS], "hủy phiên tiếp cô
 allow("scheduling.documents", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "xem giấy mời, thông báo phiên tiếp")
 allow("scheduling.configure", [R.BOARD_OFFICER, R.SYSTEM_ADMIN], "cấu hình lịch tiếp công dân định kỳ")
 allow("scheduling.calendar_feed", ALL_OFFICIALS, "lấy địa chỉ lịch iCalendar của đơn vị")
+# Everyone else on a session sees only its own citizens (scheduling.selectors.matters_shown_to) and counts for the rest.
+allow("scheduling.view_citizens", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "xem công dân, nội dung của mọi vụ việc trong phiên tiếp")
 
 # bridges: bridge points (điểm cầu), equipment, readiness tests
 allow("bridges.view", ALL_OFFICIALS, "xem điểm cầu")

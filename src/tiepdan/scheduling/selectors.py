@@ -24,7 +24,7 @@ def visible_sessions(user) -> QuerySet[ReceptionSession]:
 
 def session_points(session: ReceptionSession) -> QuerySet[SessionPoint]:
     """The points taking part, central first, each with its organisation and the people who sit there."""
-    return session.points.select_related("organisation").prefetch_related("participants__user").order_by("role", "organisation__name")
+    return session.points.select_related("organisation", "bridge_point").prefetch_related("participants__user").order_by("role", "organisation__name")
 
 
 def sessions_for_organisation(organisation: Organisation) -> QuerySet[ReceptionSession]:
@@ -59,3 +59,27 @@ def recent_changes(user, limit: int = 8):
     from .models import ChangeNotice
 
     return ChangeNotice.objects.filter(session__in=visible_sessions(user).values("pk"), matter__isnull=True).select_related("session").order_by("-at")[:limit]
+
+
+def matters_shown_to(user, session: ReceptionSession, matter_ids) -> set[int]:
+    """Of ``matter_ids`` (matters on or carried from ``session``), those whose citizen and complaint ``user`` may see.
+
+    A session's page names citizens and what they complain of: personal data, processed only for its
+    purpose by those who need it (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15). The Board, the Chairman (or deputy) and the province's inspectors
+    see every matter (``scheduling.view_citizens``); anyone else sees the matters of their own
+    organisation: the citizens of their commune, those seated at their own point, and those whose
+    reception their agency was invited to. The rest are only counted.
+    """
+    from .models import Participant, ParticipantKind
+
+    ids = set(matter_ids)
+    if not ids or policy.can(user, "scheduling.view_citizens", session):
+        return ids
+    if user.organisation_id is None:
+        return set()
+    own = user.organisation.path
+    from tiepdan.intake.models import Matter
+
+    seated_here = Participant.objects.filter(point__session=session, kind=ParticipantKind.CITIZEN, point__organisation__path__startswith=own).values("matter_id")
+    mine = Q(commune_committee__path__startswith=own) | Q(agencies_required__path__startswith=own) | Q(pk__in=seated_here)
+    return set(Matter.objects.filter(pk__in=ids).filter(mine).values_list("pk", flat=True))

@@ -18,7 +18,7 @@ from tiepdan.organisations.models import Organisation, User
 
 from . import ical, rules, selectors, services
 from .forms import AdHocSessionForm, ChangeTimeForm, ReceptionSettingsForm
-from .models import CalendarFeed, PointRole, SessionStatus
+from .models import CalendarFeed, ParticipantKind, PointRole, SessionStatus
 
 
 def _errors(exc: ValidationError) -> str:
@@ -90,8 +90,8 @@ def _detail_context(request, session) -> dict:
     conf = services.settings_for(session.province_committee)
     ctx = {
         "session": session,
-        "points": selectors.session_points(session),
-        "notices": session.change_notices.select_related("by")[:20],
+        "points": _points_for_viewer(user, session),
+        "notices": _notices_for_viewer(user, session),
         "notice_deadline": rules.notice_deadline(session.date, working_days=conf.notice_working_days),
         "test_deadline": services.test_deadline_for(session),
         "connect_by": rules.connect_by(session.online_starts_at),
@@ -115,10 +115,34 @@ def _detail_context(request, session) -> dict:
     return ctx
 
 
-def _agenda_context(request, session) -> dict:
-    from .agenda import REORDERABLE, agenda_of
+def _points_for_viewer(user, session) -> list:
+    """The points and who sits there; a citizen the viewer may not see is counted at the point, not named."""
+    points = list(selectors.session_points(session))
+    seated = {p.matter_id for point in points for p in point.participants.all() if p.kind == ParticipantKind.CITIZEN and p.matter_id}
+    shown = selectors.matters_shown_to(user, session, seated)
+    for point in points:
+        people = list(point.participants.all())
+        point.shown_participants = [p for p in people if p.kind != ParticipantKind.CITIZEN or p.matter_id in shown]
+        point.hidden_citizens = len(people) - len(point.shown_participants)
+    return points
 
-    return {"agenda_items": list(agenda_of(session)), "can_reorder": policy.can(request.user, "scheduling.plan", session) and session.status in REORDERABLE,
+
+def _notices_for_viewer(user, session) -> list:
+    """Change notices; one addressed to a single citizen (a carried matter) only to those who may see that citizen."""
+    notices = list(session.change_notices.select_related("by")[:20])
+    shown = selectors.matters_shown_to(user, session, {n.matter_id for n in notices if n.matter_id})
+    return [n for n in notices if n.matter_id is None or n.matter_id in shown]
+
+
+def _agenda_context(request, session) -> dict:
+    from .agenda import REORDERABLE, agenda_of, carried_out_of
+
+    items, carried = list(agenda_of(session)), list(carried_out_of(session))
+    shown = selectors.matters_shown_to(request.user, session, {i.matter_id for i in items + carried})
+    return {"agenda_items": [i for i in items if i.matter_id in shown], "agenda_count": len(items),
+            "hidden_count": sum(1 for i in items if i.matter_id not in shown),
+            "carried_items": [i for i in carried if i.matter_id in shown], "carried_hidden_count": sum(1 for i in carried if i.matter_id not in shown),
+            "can_reorder": policy.can(request.user, "scheduling.plan", session) and session.status in REORDERABLE,
             "can_fill": policy.can(request.user, "scheduling.plan", session) and session.status == SessionStatus.PLANNED}
 
 
@@ -293,7 +317,8 @@ def fill_agenda(request, pk):
     else:
         text = f"Đã xếp {len(result.placed)} vụ việc vào chương trình."
         if result.carried:
-            text += f" {len(result.carried)} vụ việc chuyển sang phiên ngày {result.carried_to.date:%d/%m/%Y} (đã đủ chỗ) và công dân được thông báo."
+            moved = "; ".join(f"{sum(1 for i in result.carried if i.session_id == t.pk)} sang phiên ngày {t.date:%d/%m/%Y}" for t in result.carried_to_sessions)
+            text += f" {len(result.carried)} vụ việc chuyển sang phiên sau (đã đủ chỗ): {moved}; công dân được thông báo."
         messages.success(request, text)
     return _back(request, session)
 
