@@ -58,3 +58,53 @@ def test_invitations_go_out_once(planned, official):
     invitations.send_invitations(by=official("bantcd"), session=planned, today=dt.date(2026, 12, 1))
     with pytest.raises(ValidationError):
         invitations.send_invitations(by=official("bantcd"), session=planned, today=dt.date(2026, 12, 1))
+
+
+def _texts(document) -> tuple[str, str]:
+    """What a reader sees in both renderings: the DOCX's paragraphs and table cells, the PDF's text (pypdf)."""
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    document.docx.open("rb")
+    word = docx.Document(io.BytesIO(document.docx.read()))
+    document.docx.close()
+    parts = [p.text for p in word.paragraphs] + [c.text for t in word.tables for row in t.rows for c in row.cells]
+    document.pdf.open("rb")
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf.read())).pages)
+    document.pdf.close()
+    return "\n".join(parts), pdf
+
+
+def test_invitations_name_the_point_and_the_organisation_once_and_stt_does_not_wrap(sessions, approved_matter, demo, official):
+    from tiepdan.bridges import services as bridges
+    from tiepdan.organisations.models import AdministrativeUnit, Organisation, User
+
+    bridges.create_commune_points(province_committee=demo["committee"], by=None)
+    # A commune without a chairman's account: its seat is kept for "Lãnh đạo <the committee>".
+    unit = next(u for u in AdministrativeUnit.objects.filter(parent=demo["committee"].unit).order_by("code")
+                if not User.objects.filter(organisation__unit=u, role="commune_chairman").exists())
+    committee = Organisation.objects.get(kind=Organisation.Kind.COMMUNE_COMMITTEE, unit=unit)
+    approved_matter(unit, dt.datetime(2026, 11, 3, 9, tzinfo=VN_TZ), name="Hoàng Văn Páo")
+    agenda.fill_agenda(by=official("bantcd"), session=sessions[1])
+    issued = invitations.send_invitations(by=official("bantcd"), session=sessions[1], today=dt.date(2026, 12, 1))
+    leader = next(d for d in issued if d.kind == DocumentKind.INVITATION and f"Lãnh đạo {committee.name}" in _texts(d)[1])
+    for text in _texts(leader):
+        assert f"Điểm cầu {unit.name}" in text
+        assert "Điểm cầu Điểm cầu" not in text
+        assert f"Lãnh đạo {committee.name} ({committee.name})" not in text
+    notice = next(d for d in issued if d.kind == DocumentKind.SESSION_NOTICE)
+    word, pdf = _texts(notice)
+    assert "Điểm cầu Điểm cầu" not in word and "Điểm cầu Điểm cầu" not in pdf
+    assert "STT" in pdf.split(), "the STT header wrapped in the PDF"
+    import io
+
+    import docx
+    from docx.shared import Mm
+
+    notice.docx.open("rb")
+    tables = docx.Document(io.BytesIO(notice.docx.read())).tables
+    notice.docx.close()
+    stt = next(t.cell(0, 0) for t in tables if t.cell(0, 0).text == "STT")
+    assert stt.width >= Mm(14.9)  # (Word stores twips) wide enough with Word's cell margins for "STT" on one line

@@ -258,7 +258,7 @@ def session_notice(*, issuer: Issuer, on: dt.date, session: SessionInfo, agenda:
     body.append(Para("3. Nội dung tiếp", bold=True))
     if agenda:
         rows = [[str(n), f"{line.citizen}\n{line.address}", line.summary, line.bridge_point, line.agencies] for n, line in enumerate(agenda, start=1)]
-        body.append(Table(["STT", "Công dân, địa chỉ", "Nội dung", "Điểm cầu", "Cơ quan liên quan"], rows, widths_mm=[12, 40, 55, 30, 28]))
+        body.append(Table(["STT", "Công dân, địa chỉ", "Nội dung", "Điểm cầu", "Cơ quan liên quan"], rows, widths_mm=[15, 39, 54, 30, 27]))  # STT needs 15 mm, with the cell's padding, not to wrap
     else:
         body.append("Không có công dân đăng ký trong kỳ này.")
     body.append(Para("4. Thành phần tham dự", bold=True))

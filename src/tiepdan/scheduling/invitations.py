@@ -87,7 +87,7 @@ def send_invitations(*, by, session: ReceptionSession, late_reason: str = "", to
         for i in items
     ]
     participants = [f"{p.display_name} – {p.get_kind_display()}" for point in points for p in point.participants.all() if p.kind != ParticipantKind.CITIZEN]
-    component = [str(p.bridge_point or p.organisation) for p in points if p.role != PointRole.CENTRAL]
+    component = [p.display_name for p in points if p.role != PointRole.CENTRAL]
     issued = [issue_document(by=by, kind=DocumentKind.SESSION_NOTICE, about=session, organisation=session.province_committee,
                              doc=doc_forms.session_notice(issuer=issuer, on=today, session=info, agenda=lines, participants=participants, component_points=component))]
     mails = []
@@ -95,9 +95,9 @@ def send_invitations(*, by, session: ReceptionSession, late_reason: str = "", to
         for person in point.participants.all():
             if person.kind not in INVITED_KINDS:
                 continue
-            attend_at = "Điểm cầu trung tâm: " + session.location if point.role == PointRole.CENTRAL else f"Điểm cầu {point.bridge_point or point.organisation}"
+            attend_at = "Điểm cầu trung tâm: " + session.location if point.role == PointRole.CENTRAL else point.display_name
             purpose = "Trình bày nội dung khiếu nại, kiến nghị với lãnh đạo UBND tỉnh." if person.kind == ParticipantKind.CITIZEN else "Tham dự, báo cáo, giải trình các nội dung liên quan đến vụ việc của công dân."
-            invitee = f"Ông (bà) {person.display_name}" if person.kind == ParticipantKind.CITIZEN else f"{person.display_name} ({point.organisation})"
+            invitee = person.addressee
             doc = issue_document(by=by, kind=DocumentKind.INVITATION, about=session, organisation=session.province_committee,
                                  doc=doc_forms.invitation(issuer=issuer, on=today, invitee=invitee, session=info, attend_at=attend_at, purpose=purpose,
                                                           requests=["Mang theo giấy tờ tùy thân (căn cước) và tài liệu liên quan."] if person.kind == ParticipantKind.CITIZEN else ["Cử lãnh đạo, người ghi chép và mang theo hồ sơ liên quan (Nghị định 154/2026, Điều 26)."]))

@@ -163,6 +163,14 @@ class SessionPoint(models.Model):
     def jurisdiction_path(self) -> str:
         return self.session.province_committee.path
 
+    @property
+    def display_name(self) -> str:
+        """The point as a letter names it: the bridge point's own name ("Điểm cầu Xã Na Dương"), which
+        already says it is a point, else "Điểm cầu" and the organisation sitting there."""
+        if self.bridge_point_id:
+            return self.bridge_point.name
+        return f"Điểm cầu {self.organisation}"
+
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
 
@@ -196,6 +204,20 @@ class Participant(models.Model):
     @property
     def display_name(self) -> str:
         return str(self.user) if self.user_id else self.name
+
+    @property
+    def addressee(self) -> str:
+        """How a letter addresses this person ("Kính mời ..."), naming their organisation once.
+
+        A citizen by name; a named official with their position and organisation; a seat kept for an
+        organisation's leader ("Lãnh đạo Ủy ban nhân dân Xã Na Dương") already names the organisation.
+        """
+        if self.kind == ParticipantKind.CITIZEN:
+            return f"Ông (bà) {self.name}"
+        if self.user_id:
+            position = self.user.position or self.user.get_role_display()
+            return f"Ông (bà) {self.user.full_name or self.user.username}, {position}, {self.point.organisation}"
+        return self.name
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_kind_display()})"
