@@ -37,18 +37,48 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {username:<12} {role.label} – {name}")
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, sys.argv[0], "run_huey", "--workers", "2"], env=os.environ.copy())
+            # Its own session: a Ctrl-C in the terminal reaches this process only, which then stops the worker
+            # once and gracefully (a second SIGINT would cut the worker's running jobs short).
+            worker = subprocess.Popen([sys.executable, sys.argv[0], "run_huey", "--workers", "2"], env=os.environ.copy(),
+                                      start_new_session=True, preexec_fn=_stop_when_parent_dies)
             self.stdout.write(f"  Tiến trình công việc nền: pid {worker.pid}")
         self.stdout.flush()
+        # uvicorn handles SIGTERM itself, then raises it again once it has stopped: with the default action the
+        # process died there, before `finally`, and the worker ran on. Exiting normally lets `finally` stop it.
+        previous_sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             # No per-message compression: browsers always offer it, and it would deflate every room change once per
             # connection (~17 us each, a third of a 1,000-point fan-out) to save a few hundred bytes of JSON.
+            # No proxy headers at the server: uvicorn would believe any X-Forwarded-For from loopback. The
+            # application takes them from TRUSTED_PROXIES only (config.asgi.TrustedProxyHeaders).
             uvicorn.run("tiepdan.config.asgi:application", host=host, port=port, log_level="warning", ws="websockets-sansio",
-                        ws_per_message_deflate=False, lifespan="off", workers=processes)
+                        ws_per_message_deflate=False, lifespan="off", workers=processes, proxy_headers=False)
         finally:
+            signal.signal(signal.SIGTERM, previous_sigterm)
             if worker is not None:
-                worker.send_signal(signal.SIGINT)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+                _stop(worker)
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """Huey's graceful stop (SIGINT: running jobs finish), then a kill if it takes longer than 10 s."""
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def _stop_when_parent_dies() -> None:
+    """In the worker, before it runs: Linux sends it SIGINT if this server dies without stopping it (SIGKILL, a crash)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
