@@ -19,6 +19,8 @@
 //   await subscribe(pointId)   receive pointId's media (a mesh/star back end receives what its topology gives)
 //   spotlight(pointId)         show pointId large to everyone (star: the central browser re-sends it)
 //   mute(pointId, muted)       apply the chair's mute to pointId (its microphone track is disabled at the source)
+//   enforceMutes()             silence every received audio of a point the server holds muted (called by the
+//                              back end itself on each room change and each new track; see "heard" below)
 //   await leave()              close every connection; no event fires afterwards
 //   peerConnections()          the RTCPeerConnections in use (for getStats and tests)
 //
@@ -35,6 +37,37 @@ export class MediaBackend extends EventTarget {
     this.credentials = credentials || {};
     this.signalling = signalling;
     this.localStream = null;
+    // Art. 21 Decree 154 (microphone on only when the chair gives the floor), enforced where the sender
+    // cannot override it: this browser plays a point's audio only while the server's room state says
+    // that point is not muted. A sender that ignores its own mute (an aiortc peer did) is still not
+    // heard, because the decision is read from the signalling server, never from the media.
+    this.heard = heardIn(signalling && signalling.lastPresence);
+    this._onRoomState = (e) => this.holdMutes(e.detail.points);
+    if (signalling && signalling.addEventListener) signalling.addEventListener("presence", this._onRoomState);
+  }
+
+  holdMutes(points) {
+    this.heard = heardIn(points);
+    this.enforceMutes();
+  }
+
+  isHeard(pointId) {
+    return pointId != null && this.heard.has(String(pointId));
+  }
+
+  // [pointId whose audio it carries (null: nobody's we know), received audio track] for each audio this
+  // browser receives; each back end knows how its connections map to points.
+  receivedAudio() { return []; }
+
+  enforceMutes() {
+    for (const [pointId, track] of this.receivedAudio()) {
+      const on = this.isHeard(pointId);
+      if (track && track.enabled !== on) track.enabled = on; // a disabled received track plays silence
+    }
+  }
+
+  releaseRoomState() {
+    if (this.signalling && this.signalling.removeEventListener) this.signalling.removeEventListener("presence", this._onRoomState);
   }
 
   async join() { throw new Error(`${this.constructor.name}.join() is not implemented`); }
@@ -51,6 +84,11 @@ export class MediaBackend extends EventTarget {
   peerConnections() { return []; }
 
   emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail })); }
+}
+
+// The server's word on who may be heard: admitted and not muted. A point it does not list is not heard.
+function heardIn(points) {
+  return new Set((points || []).filter((p) => p.status === "admitted" && p.muted === false).map((p) => String(p.id)));
 }
 
 // Loads the module the server named ("mesh.js", "janus.js") and builds its back end.

@@ -252,6 +252,7 @@ export default class JanusBackend extends MediaBackend {
     const pc = handle.newPeerConnection(c.ice_servers || []);
     pc.ontrack = (e) => {
       const stream = e.streams[0] || new MediaStream([e.track]);
+      this.enforceMutes(); // before anything plays it
       this.emit("track", { pointId, track: e.track, stream, slot: "own" });
     };
     handle.addEventListener("hangup", () => this.dropFeed(pointId));
@@ -293,8 +294,21 @@ export default class JanusBackend extends MediaBackend {
     this.emit("backend-failed", { reason });
   }
 
+  // A subscription carries one feed, and the feed id is the point's id. The server also stops Janus
+  // forwarding a muted point's audio (live/backends/janus.py moderation); this browser silences it
+  // as well, so it is not heard between the chair's mute and the moderation taking hold.
+  receivedAudio() {
+    const out = [];
+    for (const [pointId, handle] of this.subscriptions || []) {
+      if (!handle.pc) continue;
+      for (const r of handle.pc.getReceivers()) if (r.track && r.track.kind === "audio") out.push([pointId, r.track]);
+    }
+    return out;
+  }
+
   teardown() {
     this.joined = false;
+    this.releaseRoomState();
     clearInterval(this.statsTimer);
     for (const handle of this.subscriptions.values()) if (handle.pc) handle.pc.close();
     this.subscriptions.clear();

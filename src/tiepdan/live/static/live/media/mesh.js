@@ -8,6 +8,10 @@
 //   mid 0/1 its own microphone and camera, mid 2/3 the "relay" slot, into which it
 //   puts the spotlighted speaker's received tracks with replaceTrack (no renegotiation).
 //   So a commune uploads one stream and holds exactly one RTCPeerConnection.
+//
+// A muted point is not heard (backend.js enforceMutes): each receiving browser silences the audio it
+// gets from a point the server holds muted, and the central browser of a star relays no audio of a
+// muted speaker. What the sender does with its own microphone does not matter.
 import { MediaBackend, capVideoSenders, summariseStats } from "./backend.js";
 
 const RELAY_MIDS = new Set(["2", "3"]);
@@ -29,6 +33,7 @@ class Peer {
       const slot = RELAY_MIDS.has(e.transceiver.mid) && backend.topology === "star" && !backend.isCentral ? "relay" : "own";
       if (slot === "own") this.remote[e.track.kind] = e.track;
       const stream = e.streams[0] || new MediaStream([e.track]);
+      backend.enforceMutes(); // before anything plays it
       backend.emit("track", { pointId: this.pointId, track: e.track, stream, slot });
       if (backend.isCentral && backend.topology === "star") backend.applyRelay();
     };
@@ -85,6 +90,7 @@ class Peer {
         this.backend.sendSignal(this.pointId, { sdp: this.pc.localDescription.toJSON() });
         await this.capVideo();
       }
+      this.backend.enforceMutes(); // the mids are known now
       for (const c of this.pendingCandidates.splice(0)) await this.pc.addIceCandidate(c).catch(() => {});
     } else if (data.candidate) {
       if (this.pc.remoteDescription) await this.pc.addIceCandidate(data.candidate).catch(() => {});
@@ -200,18 +206,43 @@ export default class MeshBackend extends MediaBackend {
   spotlight(pointId) {
     this.spotlightId = pointId == null ? null : String(pointId);
     if (this.isCentral && this.topology === "star") this.applyRelay();
+    this.enforceMutes(); // a commune's relay slot now carries another point's voice
   }
 
   // Central browser of a star: put the spotlighted point's tracks into every other point's relay slot.
+  // Its audio only while the server holds it unmuted: the relay never carries a muted point's voice.
   applyRelay() {
     const source = this.spotlightId ? this.peers.get(this.spotlightId) : null;
+    const audio = source && this.isHeard(this.spotlightId) ? source.remote.audio : null;
     for (const peer of this.peers.values()) {
       if (peer.relaySenders.length !== 2) continue;
-      const give = source && peer !== source ? source.remote : { audio: null, video: null };
+      const give = source && peer !== source ? { audio, video: source.remote.video } : { audio: null, video: null };
       const [audioSender, videoSender] = peer.relaySenders;
       if (audioSender.track !== give.audio) audioSender.replaceTrack(give.audio).catch(() => {});
       if (videoSender.track !== give.video) videoSender.replaceTrack(give.video).catch(() => {});
     }
+  }
+
+  holdMutes(points) {
+    super.holdMutes(points);
+    if (this.isCentral && this.topology === "star") this.applyRelay();
+  }
+
+  // Whose audio each received track carries. A mesh connection carries only its peer's; a commune's
+  // one connection in a star carries the central point's (mid 0) and the relayed speaker's (mids 2/3,
+  // whoever the room spotlights); any other audio is nobody's and stays silent.
+  receivedAudio() {
+    const out = [];
+    for (const peer of this.peers ? this.peers.values() : []) {
+      for (const t of peer.pc.getTransceivers()) {
+        const track = t.receiver && t.receiver.track;
+        if (!track || track.kind !== "audio") continue;
+        let owner = peer.pointId;
+        if (this.topology === "star" && !this.isCentral) owner = t.mid === "0" ? peer.pointId : RELAY_MIDS.has(t.mid) ? this.spotlightId : null;
+        out.push([owner, track]);
+      }
+    }
+    return out;
   }
 
   async measure() {
@@ -231,6 +262,7 @@ export default class MeshBackend extends MediaBackend {
   async leave() {
     this.joined = false;
     clearInterval(this.statsTimer);
+    this.releaseRoomState();
     this.signalling.removeEventListener("signal", this._onSignal);
     this.signalling.removeEventListener("presence", this._onPresence);
     for (const id of [...this.peers.keys()]) {
