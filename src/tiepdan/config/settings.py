@@ -234,6 +234,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- The audit log (core/audit.py): a keyed hash chain and signed checkpoints outside the database ------------
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "", "Khóa HMAC-SHA256 của chuỗi nhật ký kiểm tra, không bao giờ lưu trong CSDL; trống: sinh từ SECRET_KEY. Đổi khóa (hoặc SECRET_KEY khi để trống) thì các bản ghi cũ không còn kiểm tra được.")
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit"), "Thư mục ghi mốc kiểm tra nhật ký (số bản ghi và mã bản ghi cuối, có chữ ký), mỗi giờ một dòng, chỉ ghi thêm; nên là ổ đĩa hoặc máy mà người quản trị CSDL không ghi được."))
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "", "Bí mật sinh khóa ký Ed25519 của mốc kiểm tra nhật ký; trống: sinh từ SECRET_KEY.")
+
 # --- Product ------------------------------------------------------------------------------
 BRIDGES_PROBE_HOST_ADDRESSES = env("BRIDGES_PROBE_HOST_ADDRESSES", "", "Địa chỉ IP máy chủ dùng cho kết nối kiểm tra điểm cầu (WebRTC), phân cách bằng dấu phẩy; trống: mọi giao diện mạng (kiểm thử: 127.0.0.1).")
 DEMO_PROVINCE_CODE = int(env("TIEPDAN_DEMO_PROVINCE", "20", "Mã tỉnh dùng cho dữ liệu trình diễn (20 = Lạng Sơn)."))

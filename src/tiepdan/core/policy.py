@@ -164,6 +164,12 @@ def in_jurisdiction(user, obj) -> bool:
     return any(p.startswith(root) for p in (path, *extra) if p)
 
 
+def covers_whole_tree(user) -> bool:
+    """Whether the user's subtree is the whole tree: '' or the root organisation's path ("/<id>/")."""
+    root = jurisdiction_root_path(user)
+    return root == "" or root.count("/") == 2
+
+
 def visible(user, action: str, queryset: QuerySet) -> QuerySet:
     """The part of ``queryset`` the user may take ``action`` on, filtered in the database."""
     if not can(user, action):
@@ -171,9 +177,15 @@ def visible(user, action: str, queryset: QuerySet) -> QuerySet:
     root = jurisdiction_root_path(user)
     if not root:
         return queryset
-    lookups = getattr(queryset.model, "jurisdiction_lookups", None) or [queryset.model.jurisdiction_lookup]
     from django.db.models import Q
 
+    path_fields = getattr(queryset.model, "jurisdiction_path_fields", None)
+    if path_fields:  # the rows keep the paths themselves (the audit log: written once, read without joins)
+        condition = Q()
+        for field in path_fields:
+            condition |= Q(**{f"{field}__startswith": root})
+        return queryset.filter(condition)
+    lookups = getattr(queryset.model, "jurisdiction_lookups", None) or [queryset.model.jurisdiction_lookup]
     condition = Q()
     for lookup in lookups:
         prefix = f"{lookup}__" if lookup else ""
