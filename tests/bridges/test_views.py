@@ -138,3 +138,17 @@ def test_reminder_shows_on_the_list_until_read(commune_point, official, client):
     assert "phiên 15/12/2026" in c.get("/diem-cau/thong-bao/").content.decode()
     c.post(f"/diem-cau/thong-bao/{note.pk}/da-doc/")
     assert "thông báo nhắc" not in c.get("/diem-cau/").content.decode()
+
+
+def test_each_province_cites_its_own_plan_on_the_bridge_point_page(province_points, demo, other_province, official, make_official, client):
+    from tiepdan.core.roles import Role
+    from tiepdan.scheduling import demo as scheduling_demo
+
+    scheduling_demo.seed(demo)
+    html = client_for(client, official("cntt")).get("/diem-cau/").content.decode()
+    assert "Quyết định số 2193/QĐ-UBND ngày 05/12/2024" in html and "Lạng Sơn" in html.split('id="link-requirement"')[1].split("</p>")[0]
+    assert "Thanh Hóa" not in html
+    # Bắc Ninh has set no plan of its own: its page cites none, and never Lạng Sơn's.
+    bac_ninh = client_for(client, make_official(Role.IT_OPERATOR, other_province["it_centre"])).get("/diem-cau/").content.decode()
+    requirement = bac_ninh.split('id="link-requirement"')[1].split("</p>")[0]
+    assert "2193" not in requirement and "Lạng Sơn" not in requirement and "Thanh Hóa" not in requirement and "Theo " not in requirement

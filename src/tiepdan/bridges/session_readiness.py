@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from tiepdan.scheduling.services import test_deadline_for
+from tiepdan.scheduling.services import settings_for, test_deadline_for
 
 from . import rules, selectors, services
 from .models import BridgePoint
@@ -67,6 +67,14 @@ class SessionReadiness:
     @property
     def overdue(self) -> bool:
         return timezone.now() >= self.deadline and not self.all_ready
+
+
+def plan_texts(province_committee) -> dict:
+    """What the province's own plan says of bridge points (its reception settings), for the bridge-point pages."""
+    if province_committee is None:
+        return {}
+    conf = settings_for(province_committee)
+    return {"plan_reference": conf.plan_reference, "plan_bridge_requirement": conf.plan_bridge_requirement}
 
 
 def board_for(session) -> SessionReadiness:

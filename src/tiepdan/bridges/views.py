@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
 
-from . import probe, rules, selectors, services
+from . import probe, rules, selectors, services, session_readiness
+
 from .forms import PointForm
 from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState, Notification
 
@@ -39,7 +40,10 @@ def point_list(request):
         "page": page, "q": q, "kind": kind, "readiness": readiness, "incomplete": incomplete,
         "kinds": BridgePointKind.choices, "readiness_choices": selectors.Readiness.CHOICES, "can_create": can_create,
         "unread": selectors.unread_notifications(request.user).count(),
+        "link": {"central": rules.format_mbps(rules.CENTRAL_LINK_KBPS), "component": rules.format_mbps(rules.COMPONENT_LINK_KBPS)},
+        **session_readiness.plan_texts(committee),
     })
+
 
 
 @login_required

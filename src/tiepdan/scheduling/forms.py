@@ -34,7 +34,7 @@ class ReceptionSettingsForm(forms.ModelForm):
         from .models import ReceptionSettings
 
         model = ReceptionSettings
-        fields = ["day_of_month", "online_starts", "online_ends", "capacity_seats", "notice_working_days", "test_deadline_hour", "months_ahead", "location", "central_point"]
+        fields = ["day_of_month", "online_starts", "online_ends", "capacity_seats", "notice_working_days", "test_deadline_hour", "months_ahead", "location", "central_point", "plan_reference", "plan_bridge_requirement"]
         widgets = {"online_starts": _TimeInput, "online_ends": _TimeInput}
 
     def __init__(self, *args, **kwargs):

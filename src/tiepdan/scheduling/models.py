@@ -29,6 +29,9 @@ class ReceptionSettings(models.Model):
     months_ahead = models.PositiveSmallIntegerField("số tháng lập lịch trước", default=3, validators=[MinValueValidator(1), MaxValueValidator(12)])
     location = models.CharField("địa điểm tiếp (điểm cầu trung tâm)", max_length=255, default="Trụ sở Ban Tiếp công dân tỉnh")
     central_point = models.ForeignKey("bridges.BridgePoint", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="điểm cầu trung tâm", help_text="Để trống: điểm cầu được đánh dấu là trung tâm trong danh mục điểm cầu.")
+    # The province's own plan: the pages cite it, never another province's (each province sets its own).
+    plan_reference = models.CharField("kế hoạch, đề án của tỉnh", max_length=300, blank=True, help_text="Tên, số hiệu văn bản của tỉnh về tiếp công dân trực tuyến, ví dụ: Đề án ... ban hành kèm theo Quyết định số .../QĐ-UBND ngày ...")
+    plan_bridge_requirement = models.CharField("yêu cầu của kế hoạch đối với điểm cầu", max_length=500, blank=True, help_text="Điều, mục của kế hoạch nói về điểm cầu và nội dung yêu cầu, ví dụ: mục II.1.2.b: ...")
 
     jurisdiction_lookup = "province_committee"
 
