@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
+from tiepdan.core.security import media_page
 
 from . import probe, rules, selectors, services, session_readiness
 
@@ -106,6 +107,7 @@ def create_commune_points(request):
 
 
 @login_required
+@media_page()
 def readiness_test(request, pk):
     point = get_object_or_404(BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
     policy.require(request.user, "bridges.run_test", point)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "huey.contrib.djhuey",
+    "csp",
     # One app per stage of a matter's life, in the order a matter meets them.
     "tiepdan.core",
     "tiepdan.organisations",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tiepdan.core.security.PermissionsPolicyMiddleware",
     "tiepdan.core.middleware.RequestContextMiddleware",
     "tiepdan.organisations.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -115,6 +118,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every {{ form }} renders with the error summary, required markers and linked errors (core/forms.py).
+FORM_RENDERER = "tiepdan.core.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 _sqlite_path = DATA_DIR / "tiepdan.sqlite3"
@@ -223,6 +228,25 @@ OTP_TOTP_ISSUER = "Tiếp dân trực tuyến"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere, in every environment, so the browser tests run under the policy
+# production sends (core/app.js replaces inline handlers; htmx is configured not to inject a <style>).
+# The room's page adds the SFU's WebSocket to connect-src (core/security.py media_page).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

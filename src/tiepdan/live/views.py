@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
+from tiepdan.core.security import media_page
 
 from . import selectors, services
+from .backends.janus import browser_ws_url
 from .models import JoinLink, LiveRoom, PointRole, RoomPoint
 
 
@@ -60,6 +62,7 @@ def room_detail(request, room_id):
     return render(request, "live/room_detail.html", {"room": room, "mine": mine, "points": points, "can_links": can_links, "new_link": new_link})
 
 
+@media_page(connect_src=lambda: [browser_ws_url()])  # the SFU's WebSocket, when the room runs on Janus
 def point_page(request, room_id, point_id):
     """The room as seen from one point: device check, lobby, videos; the chair's console at the central point."""
     point = get_object_or_404(RoomPoint.objects.select_related("room", "room__session", "room__province_committee", "organisation"), pk=point_id, room_id=room_id)
