@@ -112,6 +112,8 @@ allow("live.open", [R.BOARD_OFFICER, *LEADERS], "mở phòng họp trực tuyế
 allow("live.chair", [R.BOARD_OFFICER, *LEADERS], "điều hành phiên: cho vào, tắt micro, mời phát biểu, chuyển vụ việc", on_chairmans_authority=True)
 allow("live.issue_link", [R.BOARD_OFFICER, R.IT_OPERATOR], "cấp, thu hồi đường dẫn tham gia cho điểm cầu")
 allow("live.take_minutes", [R.BOARD_OFFICER, R.INSPECTOR, *LEADERS, R.DEPARTMENT_OFFICER], "ghi biên bản tiếp công dân")
+# The object is the matter's agenda item; scheduling.policy_checks narrows a deputy and a department to their own.
+allow("live.read_minutes", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.DEPARTMENT_OFFICER], "xem biên bản tiếp của vụ việc")
 
 
 # --- The questions ------------------------------------------------------------------
@@ -148,6 +150,18 @@ def require(user, action: str, obj=None) -> None:
     reason = _refusal(user, action, obj)
     if reason:
         raise PermissionDenied(reason)
+
+
+def get_visible_or_404(user, action: str, queryset: QuerySet, **lookup):
+    """The object ``lookup`` finds, for ``action``: outside the user's scope it does not exist for them (404,
+    as for a matter or a session), inside it a role that may not take the action is refused (403)."""
+    from django.http import Http404
+
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not getattr(user, "is_authenticated", False) or user.organisation_id is None or not in_jurisdiction(user, obj):
+        raise Http404("Không tìm thấy hoặc không thuộc phạm vi của đơn vị bạn.")
+    require(user, action, obj)
+    return obj
 
 
 def jurisdiction_root_path(user) -> str:

@@ -143,7 +143,6 @@ def agenda(request, room_id):
 def minutes(request, room_id):
     """GET: the current matter's minutes (JSON). POST: autosave of what was typed, with the version it was based on."""
     room = get_object_or_404(LiveRoom.objects.select_related("session"), pk=room_id)
-    policy.require(request.user, "live.view", room)
     data = {}
     if request.method == "POST":
         try:
@@ -152,7 +151,11 @@ def minutes(request, room_id):
             return JsonResponse({"error": "Dữ liệu gửi lên không hợp lệ."}, status=400)
     record = selectors.minutes_for(room, data.get("item") or request.GET.get("item"))
     if record is None:
+        policy.get_visible_or_404(request.user, "live.view", LiveRoom.objects, pk=room.pk)
         return JsonResponse({"error": "Chưa có vụ việc nào đang được tiếp; bắt đầu một vụ việc để ghi biên bản."}, status=404)
+    # Minutes are read by the matter's own people (core.policy "live.read_minutes"), not by all who see the room.
+    policy.get_visible_or_404(request.user, "live.read_minutes", apps.get_model("scheduling", "AgendaItem").objects.select_related("session__minute_taker__organisation", "session__province_committee"), pk=record.agenda_item_id)
+
     if request.method == "POST":
         fields = {k: v for k, v in data.get("fields", {}).items()}
         try:

@@ -258,6 +258,14 @@ class AgendaItem(models.Model):
     def jurisdiction_path(self) -> str:
         return self.session.province_committee.path
 
+    @property
+    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
+        """The agencies invited for this matter, and the minute-taker's office, reach it too (they read its minutes)."""
+        paths = [a.path for a in self.matter.agencies_required.all()]
+        if self.session.minute_taker_id and self.session.minute_taker.organisation_id:
+            paths.append(self.session.minute_taker.organisation.path)
+        return tuple(paths)
+
     def __str__(self) -> str:
         return f"{self.position}. {self.matter}"
 
