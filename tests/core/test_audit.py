@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -69,3 +71,94 @@ def test_verify_detects_a_deleted_entry(db):
     report = audit.verify_chain()
     assert report.first_broken_id == entries[2].pk
     assert "đứt" in report.problem
+
+
+# --- The keyed chain and the checkpoints (an intruder with the database, but not the server's keys) ---------
+def _sha256_rechain_from(first_id):
+    """What the old, unkeyed chain allowed: rewrite a row, then recompute every hash from there with SHA-256."""
+    import hashlib
+
+    previous = AuditEntry.objects.filter(id__lt=first_id).order_by("-id").values_list("entry_hash", flat=True).first() or audit.GENESIS_HASH
+    with connection.cursor() as cursor:
+        for entry in AuditEntry.objects.filter(id__gte=first_id).order_by("id"):
+            forged = hashlib.sha256((previous + audit.canonical_content(entry)).encode()).hexdigest()
+            cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET previous_hash = %s, entry_hash = %s WHERE id = %s", [previous, forged, entry.pk])
+            previous = forged
+
+
+def test_rows_rewritten_with_recomputed_hashes_are_named(db):
+    entries = _write(5)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET reason = %s WHERE id = %s", ["không có gì xảy ra", entries[2].pk])
+    _sha256_rechain_from(entries[2].pk)
+    report = audit.verify_chain()
+    assert report.first_broken_id == entries[2].pk
+    assert f"#{entries[2].pk}: mã HMAC không khớp" in report.problem
+    with pytest.raises(CommandError, match=f"#{entries[2].pk}: mã HMAC không khớp"):
+        call_command("verify_audit")
+
+
+def test_the_chain_does_not_verify_under_another_key(db, settings):
+    _write(2)
+    assert audit.verify_chain().ok
+    settings.AUDIT_HMAC_KEY = "khóa khác"
+    assert "mã HMAC không khớp" in audit.verify_chain().problem
+
+
+def test_a_cut_tail_is_named_against_the_last_checkpoint(db):
+    entries = _write(30)
+    checkpoint = audit.write_checkpoint()
+    assert checkpoint.count == AuditEntry.objects.count() and checkpoint.last_id == entries[-1].pk
+    with connection.cursor() as cursor:  # the newest 20 rows go: what is left is still an intact chain
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id > %s", [entries[9].pk])
+    report = audit.verify_chain()
+    assert report.problem == f"20 bản ghi sau bản ghi #{entries[9].pk} bị mất so với mốc kiểm tra lúc {checkpoint.when}."
+    with pytest.raises(CommandError, match=f"20 bản ghi sau bản ghi #{entries[9].pk} bị mất"):
+        call_command("verify_audit")
+
+
+def test_entries_written_after_a_checkpoint_verify(db):
+    _write(3)
+    audit.write_checkpoint()
+    _write(2)
+    report = audit.verify_chain()
+    assert report.ok and report.checkpoints == 1
+    call_command("verify_audit", "--checkpoint")
+    assert audit.verify_chain().checkpoints == 2
+
+
+def test_a_log_rewritten_to_the_same_length_differs_from_the_checkpoint(db):
+    """Even with the chain's key (a stolen server), a log rewritten after a checkpoint no longer matches it."""
+    entries = _write(3)
+    audit.write_checkpoint()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entries[-1].pk])
+    replacement = _write(1)[0]
+    report = audit.verify_chain()
+    assert report.first_broken_id == replacement.pk and "khác với mốc kiểm tra" in report.problem
+
+
+def test_a_forged_checkpoint_line_is_named_and_not_believed(db, audit_checkpoints):
+    _write(2)
+    audit.write_checkpoint()
+    path = audit_checkpoints / audit.CHECKPOINT_FILE
+    line = json.loads(path.read_text().splitlines()[0])
+    line["count"] += 50  # a checkpoint claiming entries that never were, signed without the key
+    path.write_text(path.read_text() + json.dumps(line) + "\n")
+    report = audit.verify_chain()
+    assert report.first_broken_id is None
+    assert report.problem.startswith("Dòng 2 của tệp mốc kiểm tra") and "chữ ký không hợp lệ" in report.problem
+
+
+def test_checkpoints_are_appended_every_hour(db, audit_checkpoints):
+    import datetime as dt
+
+    from tiepdan.core.tasks import hourly_audit_checkpoint
+
+    hourly = hourly_audit_checkpoint.task_class()
+    assert all(hourly.validate_datetime(dt.datetime(2026, 12, 1, hour, 0)) for hour in range(24))
+    hourly_audit_checkpoint.call_local()
+    _write(1)
+    hourly_audit_checkpoint.call_local()
+    lines = (audit_checkpoints / audit.CHECKPOINT_FILE).read_text().splitlines()
+    assert len(lines) == 2 and json.loads(lines[1])["count"] == json.loads(lines[0])["count"] + 1

@@ -133,3 +133,20 @@ def test_every_role_against_every_service(demo, official, service, username):
 def test_system_admin_of_one_province_cannot_create_accounts_in_another(demo, other_province, official):
     with pytest.raises(PermissionDenied, match="ngoài phạm vi"):
         services.create_official(by=official("quantri"), username="x", full_name="X", organisation=other_province["board"], role=Role.BOARD_OFFICER)
+
+
+def test_the_audit_log_shows_each_reader_only_their_provinces_entries(demo, other_province, official, make_official):
+    """The audit page answers 200 to its readers (above) and lists only what lies in their subtree."""
+    from tiepdan.core import audit
+
+    audit.record(actor=official("bantcd"), action="matrix.audit", obj=demo["commune"], reason="Việc của Lạng Sơn")
+    audit.record(actor=None, action="matrix.audit", obj=other_province["commune"], reason="Việc của Bắc Ninh")
+    readers = {username: official(username) for username in ALLOWED["audit_log"]}
+    readers["thanhtra-bac-ninh"] = make_official(Role.INSPECTOR, other_province["inspectorate"])
+    seen = {}
+    for name, user in readers.items():
+        client = Client()
+        client.force_login(user)
+        html = client.get(reverse("audit_log"), {"action": "matrix."}).content.decode()
+        seen[name] = {place for place in ("Lạng Sơn", "Bắc Ninh") if f"Việc của {place}" in html}
+    assert seen == {"quantri": {"Lạng Sơn"}, "thanhtra": {"Lạng Sơn"}, "thanhtra-bac-ninh": {"Bắc Ninh"}}

@@ -1,11 +1,11 @@
-"""The audit log: an append-only, hash-chained record of who did what to which object."""
+"""The audit log: an append-only, keyed hash chain of who did what to which object."""
 from __future__ import annotations
-
-import hashlib
-import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from .labels import object_type_label
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -19,8 +19,14 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One row of the audit log (nhật ký). Written only by ``core.audit.record``.
 
-    ``entry_hash`` covers the row's content and ``previous_hash``, so changing or
-    removing any row breaks the chain from there on (``manage.py verify_audit``).
+    ``entry_hash`` is an HMAC-SHA256, under a key kept in the settings and never in the database, of the
+    row's content and ``previous_hash``: changing or removing any row breaks the chain from there on, and
+    rewriting rows with freshly computed hashes needs the key (``manage.py verify_audit``). Signed
+    checkpoints of the head, kept outside the database, show a cut tail (``core.audit``).
+
+    ``object_path`` and ``actor_path`` are the organisation paths of the object and of the actor when the
+    entry was written, so the log is scoped like every other list (``policy.visible``): a province sees
+    what was done to its objects and what its people did. Both empty: the system itself, seen nationally.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -34,10 +40,15 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    object_path = models.CharField(max_length=255, blank=True, db_index=True)
+    actor_path = models.CharField(max_length=255, blank=True, db_index=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEntryQuerySet.as_manager()
+
+    # policy.visible: an entry is in a subtree when its object or its actor is.
+    jurisdiction_path_fields = ("object_path", "actor_path")
 
     class Meta:
         ordering = ["id"]
@@ -52,28 +63,9 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký kiểm tra chỉ được ghi thêm, không được xóa.")
 
-    def canonical_content(self) -> str:
-        return json.dumps(
-            {
-                "at": self.at.isoformat(),
-                "actor": self.actor_id,
-                "actor_label": self.actor_label,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "object_repr": self.object_repr,
-                "changes": self.changes,
-                "reason": self.reason,
-                "ip": self.ip_address,
-                "ua": self.user_agent,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            default=str,
-        )
-
-    def compute_hash(self) -> str:
-        return hashlib.sha256((self.previous_hash + self.canonical_content()).encode()).hexdigest()
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return f"#{self.pk} {timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"

@@ -4,13 +4,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from . import audit, policy
-from .models import AuditEntry
 
 
 @login_required
 def audit_log(request):
     policy.require(request.user, "audit.view")
-    qs = AuditEntry.objects.select_related("actor").order_by("-id")
+    qs = audit.visible_entries(request.user).order_by("-id")
     action = request.GET.get("action", "").strip()
     if action:
         qs = qs.filter(action__startswith=action)
@@ -23,6 +22,6 @@ def audit_log(request):
 @require_POST
 def audit_verify(request):
     policy.require(request.user, "audit.verify")
-    report = audit.verify_chain()
+    report = audit.report_for(request.user, audit.verify_chain())
     audit.record(actor=request.user, action="audit.verify", object_type="core.auditentry", object_repr="Kiểm tra toàn vẹn", changes={"ok": report.ok, "checked": report.checked, "first_broken": report.first_broken_id})
     return render(request, "core/_verify_result.html", {"report": report})
