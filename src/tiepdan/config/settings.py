@@ -288,6 +288,7 @@ JANUS_RTP_PORT_RANGE = env("JANUS_RTP_PORT_RANGE", "20000-40000", "Dải cổng 
 JANUS_HEALTH_TIMEOUT_S = float(env("JANUS_HEALTH_TIMEOUT_S", "3", "Janus không trả lời quá số giây này thì coi là hỏng và chuyển sang chế độ không dịch vụ."))
 JANUS_COMPONENT_BITRATE_KBPS = int(env("JANUS_COMPONENT_BITRATE_KBPS", "1500", "Trần tốc độ phát của điểm cầu thành phần (đường lên 5 Mbps)."))
 JANUS_CENTRAL_BITRATE_KBPS = int(env("JANUS_CENTRAL_BITRATE_KBPS", "4000", "Trần tốc độ phát của điểm cầu trung tâm."))
+JANUS_EVENTS_URL = env("JANUS_EVENTS_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/phong-truc-tuyen/janus/su-kien/", "Địa chỉ của máy chủ ứng dụng (trên máy này) mà Janus báo sự kiện phòng, để tắt micro ngay khi một điểm cầu đang bị tắt micro bắt đầu phát (Nghị định 154, Điều 21); trống: tắt.")
 
 # --- Live sessions: the no-services path (live/backends/mesh.py) ---------------------------------
 import json as _json  # noqa: E402

@@ -48,6 +48,8 @@ def _event(room: LiveRoom, kind: str, *, point: RoomPoint | None = None, actor=N
     if agenda_item is not None:
         event.agenda_item = agenda_item
     event.save()
+    if kind in MUTE_EVENTS:
+        transaction.on_commit(lambda: enforce_mutes(room))
     return event
 
 
@@ -229,6 +231,23 @@ def check_sfu_rooms() -> list[LiveRoom]:
     if not rooms or get_backend(Backend.JANUS).healthy():
         return []
     return [sfu_failed(room=room, reason="máy chủ không trả lời kiểm tra định kỳ") for room in rooms]
+
+
+# The events after which some point's microphone may have changed (Decree 154 Art. 21).
+MUTE_EVENTS = {EventKind.MUTED, EventKind.UNMUTED, EventKind.FLOOR_GIVEN, EventKind.MATTER_STARTED, EventKind.MATTER_CLOSED, EventKind.REMOVED, EventKind.ADMITTED}
+
+
+def enforce_mutes(room: LiveRoom) -> None:
+    """Where a server carries the media, it silences what the room holds muted (Janus: moderation of the
+    publisher's audio), so a browser that ignores its mute is not heard. Without a server, every
+    receiving browser does it (media/backend.js ``enforceMutes``)."""
+    enforce = getattr(get_backend(LiveRoom.objects.only("backend").get(pk=room.pk).backend), "enforce_mutes", None)
+    if enforce is None:
+        return
+    try:
+        enforce(room)
+    except JanusError:
+        pass  # the SFU is down: it forwards nothing, and the health check moves the room
 
 
 def revoke_media(room: LiveRoom, point: RoomPoint, reason: str) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .janus.events import janus_events
 
 app_name = "live"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("duong-dan/<int:link_id>/thu-hoi/", views.revoke_link, name="revoke_link"),
     path("<int:room_id>/chuong-trinh/", views.agenda, name="agenda"),
     path("<int:room_id>/bien-ban/", views.minutes, name="minutes"),
+    path("janus/su-kien/", janus_events, name="janus_events"),  # Janus's event handler, loopback only
 ]

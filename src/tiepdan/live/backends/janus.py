@@ -10,6 +10,15 @@ A point removed from the session has its token revoked and is kicked
 Tokens are not stored: each is an HMAC of the grant's identity under a key only
 the server knows, so the database never holds a usable credential.
 
+The chair's mute is enforced here, not by the muted browser (Decree 154 Art. 21):
+the server moderates the publisher's audio (the VideoRoom ``moderate`` request,
+room secret), so Janus forwards nothing of a point the room holds muted, whatever
+that point's browser does. Moderation holds per published stream, so it is applied
+both when the room's decision changes (``enforce_mutes``, from the services) and
+whenever Janus reports that a point (re)publishes (``publisher_seen``, from Janus's
+event handler: ``live.janus.events``). Which handle publishes a point is learnt from
+those events and kept in the cache, with the state last applied to it.
+
 Janus keeps rooms and tokens in memory only: if it restarted, ``open_room``
 builds the room again from the database (idempotent), and the room's services
 call it before handing out credentials.
@@ -22,6 +31,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +46,19 @@ log = logging.getLogger(__name__)
 SUBSCRIBE_ALL_UP_TO = 6
 NO_SUCH_ROOM = 426  # JANUS_VIDEOROOM_ERROR_NO_SUCH_ROOM
 ROOM_EXISTS = 427  # JANUS_VIDEOROOM_ERROR_ROOM_EXISTS
-NO_SUCH_FEED = 428  # JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED
+NO_SUCH_FEED = 428  # JANUS_VIDEOROOM_ERROR_NO_SUCH_FEED (also "no such stream" to a moderate)
+PUBLISHER_TTL_S = 12 * 3600  # longer than any session day
+
+
+def _publisher_key(room_number: int, point_id: int) -> str:
+    return f"live:janus:publisher:{room_number}:{point_id}"
+
+
+def held_muted(point) -> bool:
+    """Whether the room holds this point silent on the SFU: muted, or not (or no longer) admitted, or unknown."""
+    from ..models import PointStatus
+
+    return point is None or point.muted or point.status != PointStatus.ADMITTED
 
 
 def client(timeout_s: float | None = None) -> JanusClient:
@@ -206,6 +228,61 @@ class JanusBackend(MediaBackend):
                 except JanusError as exc:
                     if exc.code not in (NO_SUCH_ROOM, NO_SUCH_FEED):
                         raise
+
+    # --- the chair's mute, held by the server -------------------------------------------------------
+    def publisher_seen(self, *, room_number: int, point_id: int, session_id: int, handle_id: int) -> None:
+        """Janus says feed ``point_id`` joined, configured or published in room ``room_number``: remember its
+        handle and, if the room holds that point muted, moderate its audio now."""
+        from ..models import JanusRoom, RoomPoint
+
+        janus_room = JanusRoom.objects.filter(room_number=room_number, destroyed_at__isnull=True).first()
+        if janus_room is None:
+            return  # not one of ours
+        point = RoomPoint.objects.filter(pk=point_id, room_id=janus_room.room_id).first()
+        entry = {"session_id": session_id, "handle_id": handle_id, "muted": None}
+        self._apply(janus_room, point_id, entry, held_muted(point))
+
+    def enforce_mutes(self, room) -> None:
+        """Bring Janus in line with the room: each publishing point's audio moderated iff the room holds it muted."""
+        from ..models import JanusRoom
+
+        janus_room = JanusRoom.objects.filter(room=room, destroyed_at__isnull=True).first()
+        if janus_room is None:
+            return
+        points = {p.pk: p for p in room.points.all()}
+        keys = {_publisher_key(janus_room.room_number, pk): pk for pk in points}
+        for key, entry in cache.get_many(list(keys)).items():
+            point_id = keys[key]
+            muted = held_muted(points[point_id])
+            if entry.get("muted") != muted:
+                self._apply(janus_room, point_id, entry, muted)
+
+    def _apply(self, janus_room, point_id: int, entry: dict, muted: bool) -> None:
+        """Moderate every audio stream the handle publishes for ``point_id`` (its mids come from Janus, not the browser)."""
+        key = _publisher_key(janus_room.room_number, point_id)
+        c = client()
+        try:
+            info = c.admin("handle_info", session_id=entry["session_id"], handle_id=entry["handle_id"]).get("info", {})
+        except JanusUnavailable:
+            raise
+        except JanusError:
+            cache.delete(key)  # the handle is gone: the next publish reports a new one
+            return
+        publisher = info.get("plugin_specific") or {}
+        if publisher.get("room") != janus_room.room_number or publisher.get("id") != point_id:
+            cache.delete(key)
+            return
+        mids = [s["mid"] for s in publisher.get("streams", []) if s.get("type") == "audio" and s.get("mid") is not None]
+        c.add_token(server_token())
+        with c.videoroom() as vr:
+            for mid in mids:
+                try:
+                    vr.request({"request": "moderate", "room": janus_room.room_number, "secret": janus_room.secret, "id": point_id, "mid": mid, "mute": muted})
+                except JanusError as exc:
+                    if exc.code not in (NO_SUCH_ROOM, NO_SUCH_FEED):
+                        raise
+        # Nothing published yet: the state stays unapplied, and the "configured" event that follows applies it.
+        cache.set(key, {**entry, "muted": muted if mids else None}, PUBLISHER_TTL_S)
 
     def participants(self, room) -> list[dict]:
         """Who is in the VideoRoom now, as Janus sees it (``id`` is the point's id)."""

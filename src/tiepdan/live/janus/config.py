@@ -5,6 +5,11 @@ Only what tiepdan needs is loaded: the VideoRoom plugin, the HTTP transport
 transport (what browsers speak). Every other plugin, transport, logger and event
 handler shipped by the package is disabled by name, so that an upgrade that adds
 one does not open it silently.
+
+One event handler is on when ``events_url`` is set (JANUS_EVENTS_URL): the sample
+HTTP handler, posting the VideoRoom's events to the app server, which must hear
+from Janus itself when a point starts publishing so that a point the room holds
+muted is moderated at once (``live.janus.events``; Decree 154 Art. 21).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from pathlib import Path
 
 LIB_DIR = Path("/usr/lib/x86_64-linux-gnu/janus")
 WANTED = {"plugins": {"libjanus_videoroom.so"}, "transports": {"libjanus_http.so", "libjanus_websockets.so"}, "events": set(), "loggers": set()}
+EVENT_HANDLER = "libjanus_sampleevh.so"
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class JanusConfig:
     binary: str = "/usr/bin/janus"
     lib_dir: Path = LIB_DIR
     rec_dir: Path | None = None
+    events_url: str = ""
+    events_secret: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -74,6 +82,8 @@ class JanusConfig:
             rtp_port_range=settings.JANUS_RTP_PORT_RANGE,
             binary=settings.JANUS_BINARY,
             rec_dir=Path(settings.JANUS_REC_DIR),
+            events_url=settings.JANUS_EVENTS_URL,
+            events_secret=events_secret(),
         )
 
 
@@ -89,14 +99,19 @@ def admin_secret(purpose: bytes = b"tiepdan-janus-admin") -> str:
     return hmac.new(base.encode(), purpose, hashlib.sha256).hexdigest()
 
 
+def events_secret() -> str:
+    """The password Janus's event handler presents to the app server (HTTP basic auth, user ``janus``)."""
+    return admin_secret(purpose=b"tiepdan-janus-events")
+
+
 def _q(value: str) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _disabled(lib_dir: Path, kind: str) -> str:
+def _disabled(lib_dir: Path, kind: str, wanted: set[str] | None = None) -> str:
     folder = lib_dir / kind
     present = {p.name for p in folder.glob("*.so")} if folder.is_dir() else set()
-    return ",".join(sorted(present - WANTED[kind]))
+    return ",".join(sorted(present - (WANTED[kind] if wanted is None else wanted)))
 
 
 def render(cfg: JanusConfig) -> dict[str, str]:
@@ -138,8 +153,8 @@ loggers: {{
 	disable = {_q(_disabled(cfg.lib_dir, "loggers"))}
 }}
 events: {{
-	broadcast = false
-	disable = {_q(_disabled(cfg.lib_dir, "events"))}
+	broadcast = {"true" if cfg.events_url else "false"}
+	disable = {_q(_disabled(cfg.lib_dir, "events", {EVENT_HANDLER} if cfg.events_url else set()))}
 }}
 """
     http = f"""general: {{
@@ -179,12 +194,28 @@ admin: {{
 	string_ids = false
 }}
 """
-    return {
+    files = {
         "janus.jcfg": janus,
         "janus.transport.http.jcfg": http,
         "janus.transport.websockets.jcfg": ws,
         "janus.plugin.videoroom.jcfg": videoroom,
     }
+    if cfg.events_url:
+        # Plugin events only (who joined, configured, published in which room); one at a time, not
+        # grouped, so that a point's first publish reaches the server without waiting for others.
+        files["janus.eventhandler.sampleevh.jcfg"] = f"""general: {{
+	enabled = true
+	events = "plugins"
+	grouping = false
+	json = "plain"
+	backend = {_q(cfg.events_url)}
+	backend_user = "janus"
+	backend_pwd = {_q(cfg.events_secret)}
+	max_retransmissions = 3
+	retransmissions_backoff = 100
+}}
+"""
+    return files
 
 
 def write(cfg: JanusConfig) -> Path:
