@@ -30,6 +30,9 @@ class DocumentCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "year", "symbol"], name="one_counter_per_org_year_symbol")]
 
+    def __str__(self) -> str:
+        return f"Số văn bản {self.symbol} năm {self.year}"
+
 
 def _upload_to(instance: "IssuedDocument", filename: str) -> str:
     return f"documents/{instance.organisation_id}/{instance.year}/{filename}"
@@ -54,6 +57,9 @@ class IssuedDocument(models.Model):
     about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     about_id = models.CharField(max_length=64, blank=True)
     about = GenericForeignKey("about_type", "about_id")
+    # The document names a denouncer who asked for protection: only the roles that may reveal
+    # that identity open it, and each opening is audited as a reveal (services.open_document).
+    identity_protected = models.BooleanField("có danh tính người tố cáo được giữ bí mật", default=False)
 
     jurisdiction_lookup = "organisation"
 

@@ -15,6 +15,10 @@ from tiepdan.core import audit, policy
 from .models import DocumentCounter, DocumentKind, IssuedDocument
 from .render import OfficialDocument, render_docx, render_pdf
 
+# Who may read a protected denouncer's identity is one policy action, whatever the channel
+# (matter page, letter, export): documents naming such a person ask the same question.
+PROTECTED_IDENTITY_ACTION = "intake.view_protected_identity"
+
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
@@ -30,9 +34,12 @@ def _next_number(*, organisation, year: int, symbol: str) -> int:
 
 
 @transaction.atomic
-def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisation) -> IssuedDocument:
+def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisation, identity_protected: bool = False) -> IssuedDocument:
     """Give ``doc`` the next number of ``organisation`` for its symbol and year, render it as DOCX and PDF,
-    store both with their SHA-256, link it to the object it concerns (``about``) and audit the issue."""
+    store both with their SHA-256, link it to the object it concerns (``about``) and audit the issue.
+
+    ``identity_protected``: the document names a denouncer who asked for protection; it is then
+    opened only by those who may reveal that identity (``PROTECTED_IDENTITY_ACTION``)."""
     policy.require(by, "documents.issue", organisation)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": f"Loại văn bản «{kind}» không có trong danh mục; chọn một loại đã khai báo."})
@@ -54,6 +61,7 @@ def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisa
         issued_by=by,
         docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
         pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+        identity_protected=identity_protected,
     )
     if about is not None:
         issued.about_type = ContentType.objects.get_for_model(about)
@@ -68,15 +76,22 @@ def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisa
         actor=by,
         action="documents.issue",
         obj=issued,
-        changes={"kind": kind, "number": issued.number, "docx_sha256": issued.docx_sha256, "pdf_sha256": issued.pdf_sha256, "about": f"{issued.about_type.model if issued.about_type else ''}:{issued.about_id}"},
+        changes={"kind": kind, "number": issued.number, "identity_protected": identity_protected, "docx_sha256": issued.docx_sha256, "pdf_sha256": issued.pdf_sha256, "about": f"{issued.about_type.model if issued.about_type else ''}:{issued.about_id}"},
     )
     return issued
+
+
+def may_open(user, document: IssuedDocument) -> bool:
+    """Whether ``open_document`` would serve this document to ``user`` (for lists: no link that only refuses)."""
+    return policy.can(user, "documents.view", document) and (not document.identity_protected or policy.can(user, PROTECTED_IDENTITY_ACTION, document))
 
 
 def open_document(*, by, document: IssuedDocument, fmt: str) -> tuple[bytes, str, str]:
     """(content, media type, file name) of a stored rendering, after the policy and an integrity check; the read is audited
     (issued documents carry citizens' names and identity numbers)."""
     policy.require(by, "documents.view", document)
+    if document.identity_protected:
+        policy.require(by, PROTECTED_IDENTITY_ACTION, document)
     if fmt not in FORMATS:
         raise ValidationError(f"Định dạng «{fmt}» không được hỗ trợ; chọn docx hoặc pdf.")
     field, expected = (document.docx, document.docx_sha256) if fmt == "docx" else (document.pdf, document.pdf_sha256)
@@ -88,6 +103,9 @@ def open_document(*, by, document: IssuedDocument, fmt: str) -> tuple[bytes, str
             audit.record(actor=by, action="documents.integrity_failed", obj=document, changes={"format": fmt})
         raise ValidationError("Tệp văn bản đã bị thay đổi sau khi ban hành (mã băm SHA-256 không khớp). Hãy báo quản trị hệ thống để khôi phục từ bản lưu.")
     with transaction.atomic():
-        audit.record(actor=by, action="documents.download", obj=document, changes={"format": fmt})
+        if document.identity_protected:
+            audit.record(actor=by, action="documents.download", obj=document, reason="Xem danh tính người tố cáo được giữ bí mật", changes={"format": fmt, "identity_protected": True})
+        else:
+            audit.record(actor=by, action="documents.download", obj=document, changes={"format": fmt})
     filename = f"{document.number.replace('/', '-')}.{fmt}"
     return content, FORMATS[fmt], filename

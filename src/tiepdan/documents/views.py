@@ -21,6 +21,9 @@ def document_list(request):
     if kind in DocumentKind.values:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for document in page:
+        # Listed for everyone in scope (a register shows every number it used); opened only by those allowed.
+        document.may_open = services.may_open(request.user, document)
     return render(request, "documents/document_list.html", {"page": page, "kind": kind, "kinds": DocumentKind.choices})
 
 
