@@ -3,6 +3,7 @@
 import { createBackend } from "./media/backend.js";
 import { Signalling } from "./signalling.js";
 import { listDevices, openDevices, playTestTone, watchLevel } from "./devices.js";
+import { icon } from "../core/icons.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const $ = (id) => document.getElementById(id);
@@ -134,7 +135,7 @@ function layout() {
       t.el.hidden = !spot || spot === state.selfId || spot === state.credentials.central_point_id;
     }
     const p = snap.points.find((x) => x.id === (key === "relay" ? spot : key));
-    t.el.querySelector(".mic").textContent = p ? (p.muted ? "🔇 đã tắt micro" : "🎤 đang mở micro") : "";
+    t.el.querySelector(".mic").replaceChildren(...(p ? [icon(p.muted ? "mic-off" : "mic"), p.muted ? " đã tắt micro" : " đang mở micro"] : []));
     t.el.classList.toggle("muted", !!(p && p.muted));
   }
 }
