@@ -242,6 +242,9 @@ class MatterTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display() or 'Mới'} → {self.get_to_state_display()}"
+
 
 class Petition(models.Model):
     """Đơn, or a request recorded in writing at a visit (Decree 154 Art. 14(1)). One visit ("lượt") each."""
@@ -276,6 +279,9 @@ class Petition(models.Model):
     def jurisdiction_path(self) -> str:
         return self.province_committee.path
 
+    def __str__(self) -> str:
+        return f"Đơn số {self.pk} ({self.get_channel_display().lower()})"
+
 
 class Attachment(models.Model):
     """Tài liệu kèm theo: PDF, JPEG or PNG; the type is sniffed from the bytes; SHA-256 stored."""
@@ -287,6 +293,9 @@ class Attachment(models.Model):
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Tài liệu «{self.original_name}»"
 
 
 class Contact(models.Model):
@@ -314,3 +323,6 @@ class Contact(models.Model):
     @property
     def jurisdiction_path(self) -> str:
         return self.province_committee.path
+
+    def __str__(self) -> str:
+        return f"{self.get_medium_display()} của {self.person_name}"

@@ -19,6 +19,9 @@ class Proposal(models.Model):
     class Meta:
         ordering = ["-proposed_at"]
 
+    def __str__(self) -> str:
+        return f"Đề xuất tiếp trực tuyến ({self.get_ground_display()})"
+
 
 class Decision(models.Model):
     """Quyết định: approved for online reception, or declined with a written reply to the citizen."""
@@ -38,3 +41,6 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"Quyết định: {self.get_outcome_display()}"
