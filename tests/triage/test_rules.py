@@ -71,3 +71,41 @@ def test_plan_denunciation_ground_needs_chairmans_competence():
 @pytest.mark.parametrize("ground", [Ground.ART20_COMPLEX, Ground.ART20_REMOTE, Ground.ART20_EMERGENCY, Ground.ART20_OTHER, Ground.ART18_URGENT, Ground.PLAN_HEAD_DEEMS])
 def test_judgment_grounds_are_open_to_any_consenting_matter(ground):
     assert rules.proposal_problem(facts(), ground, LS) is None
+
+
+# --- A settled matter repeated (Law 2013 Art. 9(3); Decree 154/2026 Art. 4(1)(h), 4(3)) ---------------
+def test_a_complaint_counts_as_settled_only_with_its_decision_in_force():
+    assert rules.settled_and_answered(kind="complaint", already_settled=True, decision_in_force=True)
+    assert not rules.settled_and_answered(kind="complaint", already_settled=True, decision_in_force=False)
+    assert not rules.settled_and_answered(kind="denunciation", already_settled=False, decision_in_force=False)
+
+
+def test_a_recommendation_counts_as_settled_once_answered():
+    assert rules.settled_and_answered(kind="recommendation", already_settled=True, decision_in_force=False)
+    assert not rules.settled_and_answered(kind="reflection", already_settled=False, decision_in_force=False)
+
+
+def test_a_repeat_of_a_settled_complaint_with_nothing_new_is_refused_under_article_9_3():
+    f = facts(repeats_settled_matter=True)
+    grounds = rules.settled_repeat(f)
+    assert grounds.legal_basis.startswith("khoản 3 Điều 9 Luật Tiếp công dân năm 2013")
+    assert "Điều 9 khoản 3" in grounds.message and "Mẫu 01/TCD" in grounds.message and "3 ngày làm việc" in grounds.message
+    assert rules.applicable_grounds(f, LS) == []
+    assert rules.proposal_problem(f, Ground.ART20_COMPLEX, LS) == grounds.message
+
+
+def test_a_repeated_recommendation_with_nothing_new_is_refused_under_point_h():
+    grounds = rules.settled_repeat(facts(kind="recommendation", repeats_settled_matter=True))
+    assert grounds.legal_basis.startswith("điểm h khoản 1 và khoản 3 Điều 4 Nghị định số 154/2026")
+    assert "Điều 4 khoản 1 điểm h" in grounds.message
+
+
+def test_a_repeat_with_something_new_may_be_proposed():
+    f = facts(repeats_settled_matter=True, repeat_brings_new=True)
+    assert rules.settled_repeat(f) is None
+    assert rules.proposal_problem(f, Ground.ART20_COMPLEX, LS) is None
+
+
+def test_a_repeat_of_an_unsettled_matter_may_be_proposed():
+    assert rules.settled_repeat(facts(repeats_settled_matter=False)) is None
+    assert Ground.ART20_COMPLEX in rules.applicable_grounds(facts(), LS)

@@ -189,10 +189,10 @@ def test_reply_to_a_declined_citizen_as_docx_and_pdf(official, proposed):
     text = doc.plain_text()
     assert "Nguyễn Văn Bình" in text and "đã được giải quyết đúng pháp luật" in text and "Tòa án nhân dân tỉnh" in text
     docx, name, _ = replies.reply_file(by=official("bantcd"), decision=d, fmt="docx")
-    assert docx[:2] == b"PK" and name.endswith(".docx")
+    assert docx[:2] == b"PK" and name == f"{d.reply_number.replace('/', '-')}.docx"
     pdf, _, mime = replies.reply_file(by=official("bantcd"), decision=d, fmt="pdf")
     assert pdf[:5] == b"%PDF-" and mime == "application/pdf"
-    assert AuditEntry.objects.filter(action="matter.reply_download", object_id=str(m.pk)).count() == 2
+    assert AuditEntry.objects.filter(action="documents.download", object_id=str(d.reply_document_id)).count() == 2
 
 
 def test_a_reply_the_board_sends_is_signed_by_the_head_of_the_board_by_name(official, classified, make_official, demo):

@@ -86,6 +86,8 @@ allow("triage.propose", [R.BOARD_OFFICER], "đề xuất vụ việc tiếp tr�
 allow("triage.decline", [R.BOARD_OFFICER], "không đề xuất, trả lời công dân bằng văn bản")
 allow("triage.decide", LEADERS, "phê duyệt hoặc không tiếp vụ việc được đề xuất", on_chairmans_authority=True)
 allow("triage.view_proposals", [R.BOARD_OFFICER, *LEADERS], "xem danh sách vụ việc đề xuất")
+# Decree 154/2026 Art. 4(3): the head of the agency issues the refusal notice (Form 01/TCD).
+allow("triage.refuse", LEADERS, "ra thông báo từ chối tiếp công dân (Mẫu 01/TCD)", on_chairmans_authority=True)
 
 
 # scheduling (the reception calendar)

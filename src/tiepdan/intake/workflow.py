@@ -22,14 +22,15 @@ from tiepdan.core.workdays import working_days_after as add_working_days
 
 S = MatterState
 
-# (from, to) → the policy action that takes it.
-TRANSITIONS: dict[tuple[str, str], str] = {
+# (from, to) → the policy action that takes it (or the actions, any one of which does).
+TRANSITIONS: dict[tuple[str, str], str | tuple[str, ...]] = {
     (S.RECEIVED, S.CLASSIFIED): "triage.classify",
     (S.RECEIVED, S.RETURNED): "triage.return",
     (S.CLASSIFIED, S.RETURNED): "triage.return",
     (S.RETURNED, S.RECEIVED): "intake.resubmit",
     (S.CLASSIFIED, S.PROPOSED): "triage.propose",
-    (S.CLASSIFIED, S.DECLINED): "triage.decline",
+    # The Board declines with a reply; the head refuses with Form 01/TCD (Decree 154 Art. 4(3)).
+    (S.CLASSIFIED, S.DECLINED): ("triage.decline", "triage.refuse"),
     (S.PROPOSED, S.APPROVED): "triage.decide",
     (S.PROPOSED, S.DECLINED): "triage.decide",
     (S.RECEIVED, S.WITHDRAWN): "intake.withdraw",
@@ -100,8 +101,10 @@ def transition(matter: Matter, to: str, *, by, reason: str = "", changes: dict |
     why_not = refusal_reason(locked.state, to)
     if why_not:
         raise ValidationError(why_not)
-    action = TRANSITIONS[(locked.state, to)]
-    policy.require(by, action, locked)
+    actions = TRANSITIONS[(locked.state, to)]
+    actions = (actions,) if isinstance(actions, str) else actions
+    if not any(policy.can(by, action, locked) for action in actions):
+        policy.require(by, actions[0], locked)
     reason = (reason or "").strip()
     if to in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": f"Cần nêu lý do khi {_VERBS[to]} vụ việc (người nhận sẽ đọc lý do này)."})

@@ -51,5 +51,7 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label="Ý kiến", required=False)
 
     def __init__(self, *args, matter, **kwargs):
+        # The Chairman starts from the agencies the Board named when it classified the matter, and may change them.
+        kwargs.setdefault("initial", {"agencies_required": [a.pk for a in matter.agencies_involved.all()]})
         super().__init__(*args, **kwargs)
         self.fields["agencies_required"].queryset = _agencies(matter.province_committee).filter(kind=Organisation.Kind.DEPARTMENT) | Organisation.objects.filter(pk__in=matter.agencies_involved.values("pk"))

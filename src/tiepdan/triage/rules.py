@@ -50,6 +50,10 @@ class MatterFacts:
     already_settled: bool = False
     decision_in_force: bool = False
     within_competence: bool = True
+    # A repeat linked to an earlier matter (``RepeatFinding``): was that one settled correctly and
+    # answered, and does the repeat bring anything new (Law Art. 9(3); Decree 154 Art. 4(1)(h))?
+    repeats_settled_matter: bool = False
+    repeat_brings_new: bool = False
 
 
 def grounds_for_province(province_code: str) -> list[str]:
@@ -69,6 +73,51 @@ def consent_missing(facts: MatterFacts) -> str | None:
     if not facts.wants_online:
         return "Công dân chưa đồng ý tiếp trực tuyến. Hãy ghi nhận sự đồng ý của công dân trước khi đề xuất."
     return None
+
+
+def settled_and_answered(*, kind: str, already_settled: bool, decision_in_force: bool) -> bool:
+    """Is the earlier matter one a repeat may be refused on?
+
+    Luật TCD 2013, Điều 9 khoản 3 (khiếu nại, tố cáo): "vụ việc đã giải quyết đúng chính sách, pháp
+    luật, được cơ quan nhà nước có thẩm quyền kiểm tra, rà soát, thông báo bằng văn bản": what the
+    product records is a settlement whose decision is in force. NĐ 154/2026, Điều 4 khoản 1 điểm h
+    (kiến nghị, phản ánh): "đã được tiếp nhận, hướng dẫn hoặc trả lời bằng văn bản đúng quy định":
+    the body that settled it has answered; no decision comes into force for these.
+    """
+    if kind in ("complaint", "denunciation"):
+        return already_settled and decision_in_force
+    return already_settled
+
+
+@dataclass(frozen=True)
+class RefusalGrounds:
+    """What Form 01/TCD says: the legal basis, the reason, and the message shown where a proposal is refused."""
+
+    legal_basis: str
+    reason: str
+    message: str
+
+
+def settled_repeat(facts: MatterFacts) -> RefusalGrounds | None:
+    """Luật TCD 2013, Điều 9 khoản 3; NĐ 154/2026, Điều 4 khoản 1 điểm h và khoản 3: a repeat of a
+    matter settled correctly and answered, with nothing new, is refused: it cannot be proposed, and
+    the head issues a refusal notice (Mẫu 01/TCD) within 3 working days of the grounds.
+    Something new (a fact, a paper, evidence) makes it an ordinary matter again."""
+    if not facts.repeats_settled_matter or facts.repeat_brings_new:
+        return None
+    if facts.kind in ("complaint", "denunciation"):
+        basis = "khoản 3 Điều 9 Luật Tiếp công dân năm 2013 và khoản 3 Điều 4 Nghị định số 154/2026/NĐ-CP"
+        reason = "vụ việc đã được giải quyết đúng chính sách, pháp luật, đã được kiểm tra, rà soát, thông báo bằng văn bản và đã được tiếp, giải thích, hướng dẫn; nay tiếp tục khiếu nại, tố cáo mà không có nội dung, tình tiết mới."
+        cite = "Luật Tiếp công dân 2013, Điều 9 khoản 3"
+    else:
+        basis = "điểm h khoản 1 và khoản 3 Điều 4 Nghị định số 154/2026/NĐ-CP"
+        reason = "nội dung kiến nghị, phản ánh đã được tiếp nhận, hướng dẫn, trả lời bằng văn bản đúng quy định; nay không có thông tin, tài liệu, chứng cứ mới."
+        cite = "NĐ 154/2026, Điều 4 khoản 1 điểm h"
+    message = (
+        f"Vụ việc lặp lại vụ việc đã được giải quyết đúng pháp luật và đã được trả lời, không có nội dung mới: không được đề xuất ({cite}). "
+        "Chủ tịch UBND tỉnh (hoặc Phó Chủ tịch được ủy quyền) ra Thông báo từ chối tiếp công dân (Mẫu 01/TCD) trong 3 ngày làm việc (NĐ 154/2026, Điều 4 khoản 3)."
+    )
+    return RefusalGrounds(legal_basis=basis, reason=reason, message=message)
 
 
 def ground_condition(ground: str, facts: MatterFacts) -> str | None:
@@ -95,14 +144,15 @@ def ground_condition(ground: str, facts: MatterFacts) -> str | None:
 
 def applicable_grounds(facts: MatterFacts, province_code: str) -> list[str]:
     """The grounds whose checkable conditions the matter meets, for the officer to choose from."""
-    if never_online(facts):
+    if never_online(facts) or settled_repeat(facts):
         return []
     return [g for g in grounds_for_province(province_code) if ground_condition(g, facts) is None]
 
 
 def proposal_problem(facts: MatterFacts, ground: str, province_code: str) -> str | None:
     """May this matter be proposed for online reception on this ground?"""
-    for problem in (never_online(facts), consent_missing(facts)):
+    refused = settled_repeat(facts)
+    for problem in (never_online(facts), refused.message if refused else None, consent_missing(facts)):
         if problem:
             return problem
     if ground not in grounds_for_province(province_code):

@@ -2,18 +2,21 @@
 changes go through ``intake.workflow.transition`` (the one table of allowed changes)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
+from tiepdan.documents import rules as documents_rules
 from tiepdan.intake import workflow
 from tiepdan.intake.models import Matter, MatterKind, MatterState, SubjectArea
 from tiepdan.intake.rules import markup_problem
 from tiepdan.organisations.models import Organisation
 
-from . import rules
-from .models import Decision, Proposal
+from . import replies, rules
+from .models import Decision, Proposal, RepeatFinding
 
 S = MatterState
 
@@ -33,11 +36,26 @@ def _texts(**labelled) -> None:
 
 
 def facts_of(matter: Matter) -> rules.MatterFacts:
+    finding = RepeatFinding.objects.filter(matter_id=matter.pk).first() if matter.pk else None
     return rules.MatterFacts(
         kind=matter.kind, identity_protected=matter.identity_protected, wants_online=matter.wants_online, is_delegation=matter.delegation_id is not None,
         agencies_count=matter.agencies_involved.count() if matter.pk else 0, pm_directed=matter.pm_directed, already_settled=matter.already_settled,
         decision_in_force=matter.decision_in_force, within_competence=matter.within_competence,
+        repeats_settled_matter=bool(finding and finding.original_settled), repeat_brings_new=bool(finding and finding.new_facts),
     )
+
+
+def _refusal_deadline(matter: Matter, due_on) -> dt.datetime:
+    """The matter's waiting deadline while Form 01/TCD is due: 17:00 of the due day, as every step's."""
+    return timezone.make_aware(dt.datetime.combine(due_on, dt.time(17, 0)))
+
+
+def _keep_refusal_due(matter: Matter) -> None:
+    """A state change resets the step's deadline; a refusal still due keeps its own (Decree 154 Art. 4(3))."""
+    finding = RepeatFinding.objects.filter(matter_id=matter.pk, refusal_due_on__isnull=False, refusal_document__isnull=True).first()
+    if finding is not None and matter.state in (S.RECEIVED, S.CLASSIFIED):
+        matter.state_due_at = _refusal_deadline(matter, finding.refusal_due_on)
+        matter.save(update_fields=["state_due_at"])
 
 
 def province_code(matter: Matter) -> str:
@@ -76,8 +94,11 @@ def classify(*, by, matter: Matter, kind: str, subject_area: str, arose_at: str 
     changes = {"before": before, "kind": kind, "subject_area": subject_area, "agencies_involved": [a.pk for a in agencies_involved], "already_settled": already_settled, "decision_in_force": decision_in_force, "pm_directed": pm_directed}
     if matter.state == S.CLASSIFIED:
         audit.record(actor=by, action="matter.reclassify", obj=matter, reason=reason, changes=changes)
-        return matter
-    return workflow.transition(matter, S.CLASSIFIED, by=by, reason=reason, changes=changes)
+    else:
+        matter = workflow.transition(matter, S.CLASSIFIED, by=by, reason=reason, changes=changes)
+    # The kind or the history may have changed whether the repeat is refused.
+    _assess_repeat(matter)
+    return matter
 
 
 @transaction.atomic
@@ -87,8 +108,12 @@ def return_for_completion(*, by, matter: Matter, reason: str) -> Matter:
 
 
 @transaction.atomic
-def link_repeat(*, by, matter: Matter, original: Matter, reason: str = "") -> Matter:
-    """Link a repeat request to the matter it repeats (found by ``intake.selectors.possible_repeats``)."""
+def link_repeat(*, by, matter: Matter, original: Matter, new_facts: str = "", reason: str = "") -> Matter:
+    """Link a repeat request to the matter it repeats (found by ``intake.selectors.possible_repeats``),
+    with what it brings that is new (``new_facts``; empty: nothing new).
+
+    A repeat of a matter settled correctly and answered, with nothing new, is refused
+    (``rules.settled_repeat``): the grounds arise today and Form 01/TCD falls due in 3 working days."""
     matter = _locked(matter)
     policy.require(by, "triage.link_repeat", matter)
     policy.require(by, "triage.link_repeat", original)
@@ -96,11 +121,38 @@ def link_repeat(*, by, matter: Matter, original: Matter, reason: str = "") -> Ma
         raise ValidationError({"original": "Không thể liên kết vụ việc với chính nó."})
     if original.repeat_of_id == matter.pk:
         raise ValidationError({"original": f"Vụ việc số {original.pk} đã được ghi là lặp lại vụ việc này; không liên kết ngược lại được."})
-    _texts(reason=("Ghi chú", reason))
+    if matter.state not in (S.RECEIVED, S.CLASSIFIED, S.PROPOSED):
+        raise ValidationError({"original": f"{matter} đã kết thúc; không ghi nhận lặp lại được nữa."})
+    _texts(reason=("Ghi chú", reason), new_facts=("Nội dung, tình tiết mới", new_facts))
     matter.repeat_of = original
     matter.save(update_fields=["repeat_of"])
-    audit.record(actor=by, action="matter.link_repeat", obj=matter, reason=reason, changes={"repeat_of": original.pk})
+    finding, _ = RepeatFinding.objects.update_or_create(matter=matter, defaults={"original": original, "new_facts": new_facts.strip(), "found_by": by, "found_at": timezone.now(), "grounds_on": None, "refusal_due_on": None})
+    _assess_repeat(matter, finding)
+    finding.refresh_from_db()
+    audit.record(actor=by, action="matter.link_repeat", obj=matter, reason=reason, changes={"repeat_of": original.pk, "new_facts": finding.new_facts, "original_settled": finding.original_settled, "refusal_due_on": str(finding.refusal_due_on or "")})
     return matter
+
+
+def _assess_repeat(matter: Matter, finding: RepeatFinding | None = None) -> None:
+    """Whether a linked repeat must be refused; the grounds date is kept from the day they first arose."""
+    finding = finding or RepeatFinding.objects.filter(matter_id=matter.pk).select_related("original").first()
+    if finding is None or finding.refusal_document_id:
+        return
+    original = finding.original
+    finding.original_settled = rules.settled_and_answered(kind=matter.kind, already_settled=original.already_settled, decision_in_force=original.decision_in_force)
+    grounds = rules.settled_repeat(rules.MatterFacts(kind=matter.kind, repeats_settled_matter=finding.original_settled, repeat_brings_new=bool(finding.new_facts)))
+    if grounds and finding.grounds_on is None:
+        finding.grounds_on = timezone.localtime(finding.found_at).date()
+        finding.refusal_due_on = documents_rules.refusal_notice_due(finding.grounds_on)
+    elif not grounds:
+        finding.grounds_on = finding.refusal_due_on = None
+    finding.full_clean()
+    finding.save()
+    if grounds:
+        _keep_refusal_due(matter)
+    elif matter.state in (S.RECEIVED, S.CLASSIFIED) and matter.state_changed_at:
+        matter.state_due_at = workflow.deadline_for(matter.state, matter.state_changed_at)
+        matter.save(update_fields=["state_due_at"])
 
 
 @transaction.atomic
@@ -119,12 +171,6 @@ def propose(*, by, matter: Matter, ground: str, reason: str) -> Proposal:
     return proposal
 
 
-def _next_reply_number(matter: Matter) -> str:
-    year = timezone.localdate().year
-    n = Decision.objects.filter(outcome=Decision.Outcome.DECLINED, matter__province_committee=matter.province_committee, decided_at__year=year).count() + 1
-    return f"{n:02d}/TB-UBND"
-
-
 def _decline(by, matter: Matter, reason: str, advice: str) -> Decision:
     errors = {}
     if not (advice or "").strip():
@@ -135,17 +181,28 @@ def _decline(by, matter: Matter, reason: str, advice: str) -> Decision:
             errors[name] = [problem]
     if errors:
         raise ValidationError(errors)
+    refused = rules.settled_repeat(facts_of(matter))
+    if refused:
+        raise ValidationError({"reason": f"{refused.message} Văn bản trả lời không thay cho thông báo này."})
     workflow.transition(matter, S.DECLINED, by=by, reason=reason)
-    decision = Decision(matter=matter, outcome=Decision.Outcome.DECLINED, decided_by=by, decided_at=timezone.now(), reason=reason.strip(), advice=advice.strip(), reply_number=_next_reply_number(matter))
+    decision = Decision(matter=matter, outcome=Decision.Outcome.DECLINED, decided_by=by, decided_at=timezone.now(), reason=reason.strip(), advice=advice.strip())
     decision.full_clean()
     decision.save()
+    # The reply takes the committee's next number from the locked counter, in this transaction:
+    # if issuing fails, the decline is not recorded either.
+    issued = replies.issue_reply(by=by, decision=decision)
+    decision.reply_document, decision.reply_number = issued, issued.number
+    decision.save(update_fields=["reply_document", "reply_number"])
     return decision
 
 
 @transaction.atomic
 def decline(*, by, matter: Matter, reason: str, advice: str) -> Decision:
     """The Board does not propose a classified matter and replies in writing with the reason (plan 004 §3.1)."""
-    return _decline(by, _locked(matter), reason, advice)
+    matter = _locked(matter)
+    # Asked here, not only by the transition: the head may also close a classified matter, but by Form 01/TCD.
+    policy.require(by, "triage.decline", matter)
+    return _decline(by, matter, reason, advice)
 
 
 @transaction.atomic
@@ -155,6 +212,9 @@ def decide(*, by, matter: Matter, approve: bool, reason: str = "", advice: str =
     matter = _locked(matter)
     if not approve:
         return _decline(by, matter, reason, advice)
+    refused = rules.settled_repeat(facts_of(matter))
+    if refused:
+        raise ValidationError({"decision": refused.message})
     outside = [a for a in agencies_required if not a.path.startswith(matter.province_committee.path) and a.kind != Organisation.Kind.CENTRAL_BOARD]
     if outside:
         raise ValidationError({"agencies_required": f"Cơ quan phải dự: «{outside[0]}» không thuộc tỉnh này."})
@@ -165,3 +225,25 @@ def decide(*, by, matter: Matter, approve: bool, reason: str = "", advice: str =
     decision.full_clean()
     decision.save()
     return decision
+
+
+@transaction.atomic
+def issue_refusal_notice(*, by, matter: Matter) -> RepeatFinding:
+    """The head (the Chairman, or a deputy on the Chairman's authority) refuses to receive a settled
+    matter repeated with nothing new: Form 01/TCD, issued and numbered through ``documents``, linked
+    to the matter, which ends as not received (Law 2013 Art. 9(3); Decree 154/2026 Art. 4(1)(h), 4(3))."""
+    matter = _locked(matter)
+    policy.require(by, "triage.refuse", matter)
+    finding = RepeatFinding.objects.select_for_update().select_related("original").filter(matter=matter).first()
+    grounds = rules.settled_repeat(facts_of(matter)) if finding else None
+    if grounds is None or finding.grounds_on is None:
+        raise ValidationError("Vụ việc không có căn cứ từ chối tiếp theo Luật Tiếp công dân 2013, Điều 9 khoản 3 hoặc NĐ 154/2026, Điều 4 khoản 1 điểm h: chỉ vụ việc lặp lại vụ việc đã được giải quyết đúng pháp luật, đã được trả lời và không có nội dung mới thì mới bị từ chối.")
+    if finding.refusal_document_id:
+        raise ValidationError(f"Thông báo từ chối tiếp số {finding.refusal_document.number} đã được ban hành cho {matter}.")
+    if matter.state == S.RECEIVED:
+        raise ValidationError(f"{matter} cần được Ban Tiếp công dân phân loại trước khi ra thông báo từ chối tiếp (loại vụ việc quyết định căn cứ pháp lý).")
+    issued = replies.issue_refusal(by=by, matter=matter, grounds=grounds, grounds_on=finding.grounds_on, original=finding.original)
+    workflow.transition(matter, S.DECLINED, by=by, reason=f"Từ chối tiếp: Thông báo số {issued.number} (Mẫu 01/TCD), căn cứ {grounds.legal_basis}.", changes={"refusal_document": issued.pk})
+    finding.refusal_document = issued
+    finding.save(update_fields=["refusal_document"])
+    return finding

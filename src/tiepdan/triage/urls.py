@@ -11,4 +11,5 @@ urlpatterns = [
     path("vu-viec/<int:pk>/tra-lai/", views.return_matter, name="return"),
     path("vu-viec/<int:pk>/lap-lai/", views.link_repeat, name="link_repeat"),
     path("vu-viec/<int:pk>/quyet-dinh/", views.decide, name="decide"),
+    path("vu-viec/<int:pk>/tu-choi/", views.refuse, name="refuse"),
 ]

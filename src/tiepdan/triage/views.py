@@ -88,8 +88,20 @@ def link_repeat(request, pk):
     matter = _matter(request, pk)
     original = _matter(request, int(request.POST.get("original", "0") or 0))
     try:
-        services.link_repeat(by=request.user, matter=matter, original=original, reason=request.POST.get("reason", ""))
+        services.link_repeat(by=request.user, matter=matter, original=original, new_facts=request.POST.get("new_facts", ""), reason=request.POST.get("reason", ""))
         messages.success(request, f"Đã ghi nhận vụ việc lặp lại {original}.")
+    except ValidationError as exc:
+        _fail(request, exc)
+    return redirect("intake:matter_detail", pk)
+
+
+@login_required
+@require_POST
+def refuse(request, pk):
+    matter = _matter(request, pk)
+    try:
+        finding = services.issue_refusal_notice(by=request.user, matter=matter)
+        messages.success(request, f"Đã ban hành Thông báo từ chối tiếp công dân số {finding.refusal_document.number} (Mẫu 01/TCD).")
     except ValidationError as exc:
         _fail(request, exc)
     return redirect("intake:matter_detail", pk)
