@@ -145,7 +145,9 @@ def minutes_payload(record, *, editable: bool, refusal: str | None) -> dict:
     return {
         "item": record.agenda_item_id,
         "version": record.version,
-        "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+        # The time as the province reads it (settings.TIME_ZONE), not the clock of the browser that shows it.
+        "updated_at": timezone.localtime(record.updated_at).isoformat() if record.updated_at else None,
+        "saved_at": f"{timezone.localtime(record.updated_at):%H:%M:%S}" if record.updated_at else None,
         "fields": {name: getattr(record, name) for name in MatterMinutes.FIELDS},
         "editable": editable,
         "refusal": refusal,

@@ -163,7 +163,7 @@ export function start(state, signalling, config) {
         body: JSON.stringify({ item: current, version, fields: fields() }),
       });
       const data = await res.json();
-      if (res.ok) { version = data.version; status.textContent = `Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN")} (phiên bản ${data.version}).`; }
+      if (res.ok) { version = data.version; status.textContent = `Đã lưu lúc ${data.saved_at} (phiên bản ${data.version}).`; }
       else { status.textContent = data.error; dirty = res.status !== 409 && res.status !== 403; }
     } catch (err) {
       dirty = true;
