@@ -73,7 +73,11 @@ def place_and_date(place: str, day: dt.date) -> str:
 
 
 def format_time(moment: dt.datetime | dt.time) -> str:
-    """'14 giờ 00' (hours and minutes as Vietnamese documents write them)."""
+    """'14 giờ 00' (hours and minutes as Vietnamese documents write them), an aware moment in Asia/Ho_Chi_Minh."""
+    if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
+        from django.utils import timezone
+
+        moment = timezone.localtime(moment)  # a moment from the database is in UTC; the document is read in the province
     return f"{moment.hour:02d} giờ {moment.minute:02d}"
 
 

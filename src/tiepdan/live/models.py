@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Backend(models.TextChoices):
@@ -228,7 +229,7 @@ class RoomEvent(models.Model):
         raise ValidationError("Sự kiện phòng họp chỉ được ghi thêm, không được xóa.")
 
     def __str__(self) -> str:
-        return f"{self.at:%H:%M:%S} {self.get_kind_display()}"
+        return f"{timezone.localtime(self.at):%H:%M:%S} {self.get_kind_display()}"
 
 
 class MatterMinutes(models.Model):
