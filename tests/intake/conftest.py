@@ -63,3 +63,28 @@ def board_matter(official, citizen_data, matter_data):
         return services.register_at_board(by=official("bantcd"), citizen=citizen or citizen_data(), matter=matter_data(**overrides))
 
     return make
+
+
+def make_pdf(pages: int = 1) -> bytes:
+    """A real PDF of ``pages`` pages (reportlab), as a scanner or a word processor would give."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer)
+    for n in range(pages):
+        c.drawString(72, 720, f"Trang {n + 1}")
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def make_png(width: int = 40, height: int = 30) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()

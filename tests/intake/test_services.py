@@ -7,6 +7,8 @@ from tiepdan.core.models import AuditEntry
 from tiepdan.intake import selectors, services
 from tiepdan.intake.models import Citizen, CommuneBatch, Contact, Delegation, Matter, MatterState, Petition
 
+from .conftest import make_pdf
+
 pytestmark = pytest.mark.django_db
 
 
@@ -66,8 +68,14 @@ def test_bad_matter_input_is_refused_naming_the_field_and_nothing_is_stored(boar
     assert _nothing_stored()
 
 
+def _rep(n: int, **overrides):
+    values = dict(full_name=f"Đại Diện Số {n}", id_number=f"0201750{n:05d}", address="Thôn Nà Pàn", record_signed_on=dt.date(2026, 11, 2))
+    values.update(overrides)
+    return services.RepresentativeData(**values)
+
+
 def test_delegation_counts_one_visit_and_n_people(official, board_matter, citizen_data):
-    rep2 = citizen_data(full_name="Hoàng Thị Lan", date_of_birth=dt.date(1975, 6, 1))
+    rep2 = _rep(2, full_name="Hoàng Thị Lan")
     matter = board_matter(members_count=12, members_note="12 hộ thôn Nà Pàn", other_representatives=[rep2])
     board_matter(citizen=citizen_data(full_name="Vi Văn Tư"))
     assert matter.delegation.members_count == 12 and matter.representatives_count == 2 and matter.people_count == 12
@@ -76,10 +84,92 @@ def test_delegation_counts_one_visit_and_n_people(official, board_matter, citize
 
 
 def test_delegation_with_too_many_representatives_is_refused(board_matter, citizen_data):
-    reps = [citizen_data(full_name=f"Đại Diện {i}", date_of_birth=dt.date(1970 + i, 1, 1)) for i in range(2)]
+    reps = [_rep(i) for i in range(2, 4)]
     with pytest.raises(ValidationError) as exc:
         board_matter(members_count=8, other_representatives=reps)
     assert "tối đa 2 người đại diện" in " ".join(exc.value.message_dict["representatives"])
+    assert _nothing_stored()
+
+
+def test_delegation_of_twelve_keeps_its_five_representatives_each_a_seat(board_matter):
+    from tiepdan.scheduling.rules import seats_taken
+
+    matter = board_matter(members_count=12, record_signed_on=dt.date(2026, 11, 2), other_representatives=[_rep(i) for i in range(2, 6)])
+    reps = list(matter.delegation.representatives.all())
+    assert [r.position for r in reps] == [1, 2, 3, 4, 5]
+    assert reps[0].citizen == matter.citizen and reps[0].record_signed_on == dt.date(2026, 11, 2)
+    assert (reps[3].full_name, reps[3].id_number, reps[3].address) == ("Đại Diện Số 4", "020175000004", "Thôn Nà Pàn")
+    assert matter.representatives_count == 5 and seats_taken(matter.representatives_count) == 5
+
+
+def test_delegation_of_twelve_cannot_send_six_representatives_citing_article_29(board_matter):
+    with pytest.raises(ValidationError) as exc:
+        board_matter(members_count=12, other_representatives=[_rep(i) for i in range(2, 7)])
+    assert "tối đa 5 người đại diện (Luật Tiếp công dân 2013, Điều 29)" in " ".join(exc.value.message_dict["representatives"])
+    assert _nothing_stored()
+
+
+def test_a_representative_without_identity_paper_or_twice_is_refused(board_matter):
+    with pytest.raises(ValidationError) as exc:
+        board_matter(members_count=12, other_representatives=[_rep(2, id_number="12345"), _rep(3, address=""), _rep(4), _rep(4, full_name="Trùng Số")])
+    problems = " ".join(exc.value.message_dict["representatives"])
+    assert "Người đại diện thứ 2: Số CCCD phải gồm đúng 12 chữ số" in problems
+    assert "Người đại diện thứ 3: chưa nhập địa chỉ" in problems
+    assert "Người đại diện thứ 5: số CCCD 020175000004 đã có trong đoàn" in problems
+    assert _nothing_stored()
+
+
+@pytest.mark.parametrize("overrides,field,words", [
+    ({"members_count": 10**12}, "members_count", "quá lớn"),
+    ({"summary": "Khiếu nại " + "đất đai " * 13_000}, "summary", "vượt quá 5.000 ký tự"),
+    ({"summary": "\u200b" * 20}, "summary", "chỉ gồm ký tự vô hình"),
+    ({"summary": "Khiếu nại \u202eiốb gnờưb\u202c quyết định thu hồi đất"}, "summary", "U+202E"),
+    ({"request": "Đề nghị\x00 xem xét"}, "request", "ký tự NUL"),
+    ({"papers": [{"name": "\u2067\u2069", "pages": 1, "state": "bản chụp"}]}, "papers", "điều khiển hướng chữ"),
+    ({"papers": [{"name": "Sổ đỏ", "pages": 10**9, "state": "bản chụp"}]}, "papers", "từ 1 đến 5000"),
+])
+def test_bad_input_that_used_to_pass_is_refused_and_nothing_is_stored(board_matter, overrides, field, words):
+    with pytest.raises(ValidationError) as exc:
+        board_matter(**overrides)
+    assert words in " ".join(exc.value.message_dict[field])
+    assert _nothing_stored()
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b\u200b", "\ufeff\u200d", "Nguyễn \u202eVăn Bình"])
+def test_a_name_of_invisible_or_bidi_characters_is_refused(board_matter, citizen_data, name):
+    with pytest.raises(ValidationError) as exc:
+        board_matter(citizen=citizen_data(full_name=name))
+    assert "ký tự" in " ".join(exc.value.message_dict["full_name"])
+    assert _nothing_stored()
+
+
+def test_a_letter_received_earlier_counts_45_days_and_its_deadline_from_that_day(official, board_matter, citizen_data, matter_data):
+    from django.utils import timezone
+
+    from tiepdan.intake import workflow
+
+    today = timezone.localdate()
+    received = services.received_moment(today - dt.timedelta(days=40))
+    matter = services.register_at_board(by=official("bantcd"), citizen=citizen_data(), matter=matter_data(written_on=today - dt.timedelta(days=45)), channel="letter", received_at=received)
+    petition = matter.petitions.get()
+    assert timezone.localtime(petition.received_at).date() == today - dt.timedelta(days=40) and petition.written_on == today - dt.timedelta(days=45)
+    assert matter.state_due_at == workflow.deadline_for(MatterState.RECEIVED, received) and matter.state_due_at < timezone.now()
+    assert petition in selectors.petitions_nearing_45_days(timezone.now())
+    assert selectors.matters_overdue(timezone.now()).filter(pk=matter.pk).exists()
+    assert selectors.register_book_rows(official("bantcd"))[0]["received_on"] == received
+
+
+def test_a_letter_received_in_the_future_or_before_its_own_date_is_refused(official, citizen_data, matter_data):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(9)))
+    with pytest.raises(ValidationError) as exc:
+        services.register_at_board(by=official("bantcd"), citizen=citizen_data(), matter=matter_data(), channel="letter", received_at=tomorrow)
+    assert "tương lai" in exc.value.message_dict["received_on"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.register_at_board(by=official("bantcd"), citizen=citizen_data(), matter=matter_data(written_on=today - dt.timedelta(days=3)), channel="letter", received_at=services.received_moment(today - dt.timedelta(days=5)))
+    assert "sớm hơn ngày ghi trên đơn" in exc.value.message_dict["received_on"][0]
     assert _nothing_stored()
 
 
@@ -194,7 +284,7 @@ def test_attachment_stored_with_sha256_and_bad_one_refused(official, board_matte
     settings.MEDIA_ROOT = tmp_path
     matter = board_matter()
     petition = matter.petitions.get()
-    data = b"%PDF-1.7\n" + b"x" * 100
+    data = make_pdf()
     att = services.add_attachment(by=official("bantcd"), petition=petition, name="don.pdf", data=data)
     import hashlib
 
@@ -224,3 +314,27 @@ def test_register_book_has_the_twelve_columns_and_masks_protected(official, boar
     from tiepdan.documents.registerbook import export_xlsx
 
     assert export_xlsx(rows)[:2] == b"PK"
+
+
+def test_register_book_column_10_carries_the_guidance_given_in_the_reply(official, board_matter):
+    from tiepdan.triage import services as triage
+
+    board = official("bantcd")
+    declined, other = board_matter(), board_matter()
+    triage.classify(by=board, matter=declined, kind="complaint", subject_area="land", within_competence=False)
+    decision = triage.decline(by=board, matter=declined, reason="Không thuộc thẩm quyền của Chủ tịch UBND tỉnh.", advice="Gửi đơn đến UBND xã Na Dương\n- Liên hệ Trung tâm Trợ giúp pháp lý nhà nước tỉnh")
+    rows = {r["number"]: r for r in selectors.register_book_rows(board)}
+    guided = rows[1]["guided_to"]
+    assert "Gửi đơn đến UBND xã Na Dương; Liên hệ Trung tâm Trợ giúp pháp lý nhà nước tỉnh" in guided
+    decision.refresh_from_db()
+    assert decision.reply_number and decision.reply_number in guided
+    assert rows[2]["guided_to"] == ""  # nothing was advised on the other matter
+    import io
+
+    from openpyxl import load_workbook
+
+    from tiepdan.documents.registerbook import COLUMNS, export_xlsx
+
+    sheet = load_workbook(io.BytesIO(export_xlsx(selectors.register_book_rows(board)))).active
+    column = [key for key, _, _ in COLUMNS].index("guided_to") + 1
+    assert "UBND xã Na Dương" in sheet.cell(row=9, column=column).value

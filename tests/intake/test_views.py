@@ -121,3 +121,79 @@ def test_pages_render_for_each_role(as_user, board_matter, household):
         c = as_user(username)
         for url in urls:
             assert c.get(url).status_code == 200, (username, url)
+
+
+def _registration(communes, **overrides):
+    values = {
+        "channel": "in_person", "full_name": "Lộc Văn Thắng", "id_number": "020068123456", "date_of_birth": "1968-05-01",
+        "commune": communes[0].unit_id, "address": "Thôn Nà Pàn", "kind": "complaint", "subject_area": "land",
+        "summary": "Khiếu nại việc thu hồi đất làm đường tránh, giá bồi thường thấp", "members_count": 1,
+        "rep-TOTAL_FORMS": "4", "rep-INITIAL_FORMS": "0", "rep-MIN_NUM_FORMS": "0", "rep-MAX_NUM_FORMS": "4",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_a_delegation_registered_through_the_form_keeps_each_representative(as_user, communes):
+    c = as_user("bantcd")
+    form = c.get("/vu-viec/dang-ky/").content.decode()
+    assert 'aria-label="Người đại diện thứ 2, họ tên"' in form and 'aria-label="Người đại diện thứ 5, ngày ký biên bản"' in form
+    reps = {}
+    for i, (name, number) in enumerate([("Hà Thị Mai", "020172000101"), ("Vi Văn Sơn", "020065000102")]):
+        reps.update({f"rep-{i}-full_name": name, f"rep-{i}-id_number": number, f"rep-{i}-address": "Thôn Nà Pàn", f"rep-{i}-record_signed_on": "2026-11-02"})
+    response = c.post("/vu-viec/dang-ky/", _registration(communes, members_count=12, record_signed_on="2026-11-02", **reps))
+    matter = Matter.objects.get()
+    assert response.status_code == 302 and matter.representatives_count == 3
+    assert list(matter.delegation.representatives.values_list("full_name", flat=True)) == ["Lộc Văn Thắng", "Hà Thị Mai", "Vi Văn Sơn"]
+    page = c.get(f"/vu-viec/{matter.pk}/").content.decode()
+    assert "3 người đại diện" in page and "Vi Văn Sơn · CCCD 020065000102" in page and "đã ký biên bản ngày 02/11/2026" in page
+
+
+def test_the_form_refuses_three_representatives_for_seven_people_citing_the_law(as_user, communes):
+    c = as_user("bantcd")
+    reps = {}
+    for i in range(2):
+        reps.update({f"rep-{i}-full_name": f"Đại Diện {i}", f"rep-{i}-id_number": f"02017200020{i}", f"rep-{i}-address": "Thôn Nà Pàn"})
+    page = c.post("/vu-viec/dang-ky/", _registration(communes, members_count=7, **reps)).content.decode()
+    assert "đoàn 7 người được cử tối đa 2 người đại diện (Luật Tiếp công dân 2013, Điều 29)" in page
+    assert Matter.objects.count() == 0
+
+
+def test_a_letter_is_registered_on_the_day_it_was_received(as_user, communes):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    c = as_user("bantcd")
+    assert f'value="{timezone.localdate().isoformat()}"' in c.get("/vu-viec/dang-ky/").content.decode()  # today by default
+    received = timezone.localdate() - dt.timedelta(days=12)
+    response = c.post("/vu-viec/dang-ky/", _registration(communes, channel="letter", received_on=received.isoformat(), written_on=(received - dt.timedelta(days=3)).isoformat()))
+    assert response.status_code == 302
+    petition = Matter.objects.get().petitions.get()
+    assert timezone.localtime(petition.received_at).date() == received
+    book = c.get("/vu-viec/so-tiep-cong-dan/").content.decode()
+    assert f"<td>{received:%d/%m/%Y}</td>" in book
+
+
+def test_a_letter_received_tomorrow_is_refused_on_its_field(as_user, communes):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    c = as_user("bantcd")
+    page = c.post("/vu-viec/dang-ky/", _registration(communes, channel="letter", received_on=(timezone.localdate() + dt.timedelta(days=1)).isoformat())).content.decode()
+    assert "Ngày nhận đơn không được ở tương lai" in page
+    assert Matter.objects.count() == 0
+
+
+def test_a_nul_byte_is_refused_in_vietnamese(as_user, communes):
+    c = as_user("bantcd")
+    page = c.post("/vu-viec/dang-ky/", _registration(communes, address="Thôn\x00 Nà Pàn")).content.decode()
+    assert "Null characters are not allowed" not in page and "ký tự NUL" in page
+    assert Matter.objects.count() == 0
+
+
+def test_a_delegation_of_a_trillion_people_is_refused_by_the_form(as_user, communes):
+    c = as_user("bantcd")
+    page = c.post("/vu-viec/dang-ky/", _registration(communes, members_count=str(10**12))).content.decode()
+    assert "100000" in page.replace(".", "").replace(",", "") and Matter.objects.count() == 0

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from tiepdan.core.text import fold
 
-from .models import Channel, Citizen, Delegation, Matter, MatterKind, MatterState, Petition, SubjectArea
+from .models import Channel, Citizen, Delegation, Matter, MatterKind, MatterState, Petition, Representative, SubjectArea
 from .rules import CCCD_PROVINCE_CODES, representatives_range
 
 # --- Names ---------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def _working_moment(rng: random.Random, today: dt.date, tz, span_days: int = SPA
 
 CITIZEN_COLUMNS = ["id", "full_name", "full_name_folded", "id_number", "date_of_birth", "commune_id", "address", "phone"]
 DELEGATION_COLUMNS = ["id", "province_committee_id", "members_count", "members_note"]
-LINK_COLUMNS = ["delegation_id", "citizen_id"]
+REPRESENTATIVE_COLUMNS = ["delegation_id", "position", "citizen_id", "full_name", "id_number", "address"]
 MATTER_COLUMNS = [
     "id", "kind", "state", "subject_area", "citizen_id", "delegation_id", "commune_id", "province_committee_id", "commune_committee_id",
     "channel", "registered_at", "registered_by_id", "summary", "request", "arose_at", "people_count", "representatives_count",
@@ -305,13 +305,13 @@ def generate(*, petitions: int, province_code: int | str = 20, seed: int = 0, ba
     tables = {
         "citizen": _Table(Citizen, CITIZEN_COLUMNS, now),
         "delegation": _Table(Delegation, DELEGATION_COLUMNS, now),
-        "link": _Table(Delegation.representatives.through, LINK_COLUMNS, now),
+        "representative": _Table(Representative, REPRESENTATIVE_COLUMNS, now),
         "matter": _Table(Matter, MATTER_COLUMNS, now),
         "petition": _Table(Petition, PETITION_COLUMNS, now),
     }
     citizen_ids, delegation_ids, matter_ids, petition_ids = _Ids(Citizen), _Ids(Delegation), _Ids(Matter), _Ids(Petition)
     counts = {"petitions": 0, "matters": 0, "citizens": 0, "delegations": 0}
-    recent_citizens: list[tuple[int, str, str, int]] = []  # (id, folded name, id number, commune id)
+    recent_citizens: list[tuple[int, str, str, int, str, str]] = []  # (id, folded name, id number, commune id, name, address)
 
     def new_citizen(batch: list) -> tuple[int, str, str, int]:
         male = rng.random() < 0.52
@@ -331,7 +331,7 @@ def generate(*, petitions: int, province_code: int | str = 20, seed: int = 0, ba
         phone = f"0{rng.choice('389')}{rng.randrange(10_000_000, 99_999_999)}" if rng.random() < 0.7 else ""
         folded = _fold(name)
         batch.append((pk, name, folded, id_number, born, commune_id, address, phone))
-        return pk, folded, id_number, commune_id
+        return pk, folded, id_number, commune_id, name, address
 
     visits_per_matter = 1 + EXTRA_PETITION_SHARE + EXTRA_PETITION_SHARE / 4
     moments = _registration_moments(rng, int(petitions / visits_per_matter * 0.98) + 1, today, tz)
@@ -347,7 +347,7 @@ def generate(*, petitions: int, province_code: int | str = 20, seed: int = 0, ba
                 recent_citizens.append(citizen)
                 if len(recent_citizens) > 20_000:
                     recent_citizens = recent_citizens[-10_000:]
-            cit_id, cit_folded, cit_number, commune_id = citizen
+            cit_id, cit_folded, cit_number, commune_id = citizen[:4]
             kind, area = kinds.pick(rng), areas.pick(rng)
             registered_at = next(moments)
             is_recent = (today - registered_at.date()).days <= RECENT_DAYS
@@ -365,9 +365,8 @@ def generate(*, petitions: int, province_code: int | str = 20, seed: int = 0, ba
                 reps = rng.randint(*representatives_range(people))
                 delegation_id = delegation_ids.take()
                 delegations.append((delegation_id, committee.pk, people, f"{people} hộ dân {hamlet}"))
-                links.append((delegation_id, cit_id))
-                for _ in range(reps - 1):
-                    links.append((delegation_id, new_citizen(citizens)[0]))
+                for position, rep in enumerate([citizen, *(new_citizen(citizens) for _ in range(reps - 1))], start=1):
+                    links.append((delegation_id, position, rep[0], rep[4], rep[2], rep[5]))
             settled_before = kind == MatterKind.COMPLAINT and rng.random() < 0.4
             state_due_at = registered_at + dt.timedelta(days=WAITING_DAYS[state]) if state in WAITING_DAYS else None
             matter_id = matter_ids.take()
@@ -390,7 +389,7 @@ def generate(*, petitions: int, province_code: int | str = 20, seed: int = 0, ba
         with transaction.atomic():
             tables["citizen"].insert(citizens)
             tables["delegation"].insert(delegations)
-            tables["link"].insert(links)
+            tables["representative"].insert(links)
             tables["matter"].insert(matters)
             tables["petition"].insert(petition_rows)
         counts["citizens"] += len(citizens)
@@ -414,7 +413,7 @@ def _reset_sequences() -> None:
     """Ids were given here: move PostgreSQL's sequences past them (SQLite follows MAX(id) by itself)."""
     if connection.vendor != "postgresql":
         return
-    statements = connection.ops.sequence_reset_sql(no_style(), [Citizen, Delegation, Delegation.representatives.through, Matter, Petition])
+    statements = connection.ops.sequence_reset_sql(no_style(), [Citizen, Delegation, Matter, Petition])
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)

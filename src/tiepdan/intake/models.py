@@ -12,10 +12,13 @@ No other side table is needed per row.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from tiepdan.core.text import fold
+
+from .rules import MAX_CONTENT_CHARS, MAX_NOTE_CHARS, MAX_PEOPLE, MAX_SUMMARY_CHARS
 
 
 class MatterKind(models.TextChoices):
@@ -88,9 +91,8 @@ class Delegation(models.Model):
     """Đoàn đông người: many people, one content (Law 2013 Art. 29). One visit, N people in statistics."""
 
     province_committee = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    members_count = models.PositiveIntegerField("số người trong đoàn")
-    members_note = models.TextField("danh sách thành viên", blank=True)
-    representatives = models.ManyToManyField(Citizen, verbose_name="người đại diện", related_name="delegations_represented")
+    members_count = models.PositiveIntegerField("số người trong đoàn", validators=[MinValueValidator(5), MaxValueValidator(MAX_PEOPLE)])
+    members_note = models.TextField("danh sách thành viên", blank=True, max_length=MAX_NOTE_CHARS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     jurisdiction_lookup = "province_committee"
@@ -98,7 +100,10 @@ class Delegation(models.Model):
     class Meta:
         verbose_name = "đoàn đông người"
         verbose_name_plural = "đoàn đông người"
-        constraints = [models.CheckConstraint(condition=Q(members_count__gte=5), name="delegation_has_five_or_more")]
+        constraints = [
+            models.CheckConstraint(condition=Q(members_count__gte=5), name="delegation_has_five_or_more"),
+            models.CheckConstraint(condition=Q(members_count__lte=MAX_PEOPLE), name="delegation_members_bounded"),
+        ]
 
     @property
     def jurisdiction_path(self) -> str:
@@ -106,6 +111,37 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"Đoàn {self.members_count} người"
+
+
+class Representative(models.Model):
+    """Người đại diện của đoàn đông người (Luật Tiếp công dân 2013, Điều 29; Nghị định 154/2026, Điều 14 khoản 3).
+
+    The first is the citizen the matter is registered under (``citizen`` set); the others are recorded with
+    their identity paper and address. ``record_signed_on``: the day they signed (or fingerprinted) the record of
+    what they presented, empty until they have. Their number is ``Matter.representatives_count``: the seats the
+    delegation takes at a session (Art. 22(4)).
+    """
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="representatives")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    citizen = models.ForeignKey(Citizen, null=True, blank=True, on_delete=models.PROTECT, related_name="representing")
+    full_name = models.CharField("họ và tên", max_length=150)
+    id_number = models.CharField("số giấy tờ tùy thân (CCCD)", max_length=12)
+    address = models.CharField("địa chỉ", max_length=255)
+    record_signed_on = models.DateField("ngày ký biên bản ghi nội dung trình bày", null=True, blank=True)
+
+    class Meta:
+        ordering = ["delegation", "position"]
+        verbose_name = "người đại diện"
+        verbose_name_plural = "người đại diện"
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "position"], name="representative_position_unique"),
+            models.UniqueConstraint(fields=["delegation", "id_number"], name="representative_once_per_delegation"),
+            models.CheckConstraint(condition=Q(position__gte=1, position__lte=5), name="representative_at_most_five"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Người đại diện {self.full_name}"
 
 
 class CommuneBatch(models.Model):
@@ -160,10 +196,12 @@ class Matter(models.Model):
     channel = models.CharField("hình thức đăng ký", max_length=14, choices=Channel.choices)
     registered_at = models.DateTimeField("thời điểm đăng ký", db_index=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    summary = models.TextField("tóm tắt nội dung")
-    request = models.TextField("yêu cầu của công dân", blank=True)
+    summary = models.TextField("tóm tắt nội dung", max_length=MAX_SUMMARY_CHARS)
+    request = models.TextField("yêu cầu của công dân", blank=True, max_length=MAX_SUMMARY_CHARS)
     arose_at = models.CharField("nơi phát sinh", max_length=255, blank=True)
-    people_count = models.PositiveIntegerField("số người", default=1)
+    people_count = models.PositiveIntegerField("số người", default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE)])
+    # The seats the matter takes at a session (scheduling.rules.seats_taken reads it): 1 for a citizen, a delegation's
+    # number of ``Representative`` rows (Law Art. 29, Decree 154 Art. 22(4)); written only with those rows.
     representatives_count = models.PositiveSmallIntegerField("số người đại diện dự phiên", default=1)
     # History (Form 03/TCD columns 8-9; eligibility grounds of the plans)
     already_settled = models.BooleanField("đã được giải quyết", default=False)
@@ -202,6 +240,7 @@ class Matter(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(people_count__gte=1), name="matter_people_at_least_one"),
+            models.CheckConstraint(condition=Q(people_count__lte=MAX_PEOPLE), name="matter_people_bounded"),
             models.CheckConstraint(condition=Q(representatives_count__gte=1, representatives_count__lte=5), name="matter_representatives_1_to_5"),
             models.CheckConstraint(condition=Q(identity_protected=False) | Q(kind="denunciation"), name="matter_protection_only_for_denunciations"),
         ]
@@ -252,9 +291,11 @@ class Petition(models.Model):
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="petitions")
     province_committee = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField("hình thức", max_length=14, choices=Channel.choices)
+    # The day the petition reached us (a letter: as entered, the day it arrived): the 45 days of Decree 154 Art. 41(3)(b) run from it.
     received_at = models.DateTimeField("ngày nhận", db_index=True)
+    written_on = models.DateField("ngày ghi trên đơn", null=True, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    content = models.TextField("nội dung đơn")
+    content = models.TextField("nội dung đơn", max_length=MAX_CONTENT_CHARS)
     content_folded = models.TextField(editable=False, default="")
     # Form 02/TCD: each paper with its name, page count and state ("bản chụp", "bản sao có chứng thực", "bản chính")
     papers = models.JSONField("giấy tờ, tài liệu kèm theo", default=list, blank=True)

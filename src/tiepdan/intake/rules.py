@@ -3,7 +3,9 @@ the input is acceptable, or the Vietnamese message to show (naming the field) wh
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import unicodedata
 
 # Province codes that open a 12-digit personal ID number: the 63 provinces' codes of
 # Quyết định 124/2004/QĐ-TTg (danh mục đơn vị hành chính), used for the number by
@@ -119,12 +121,193 @@ def attachment_problem(name: str, size_bytes: int, head: bytes) -> str | None:
     return None
 
 
+MAX_PDF_PAGES = 200
+MAX_PDF_DECODED_BYTES = 64 * 1024 * 1024  # every stream of the file decompressed, all together
+MAX_IMAGE_PIXELS = 60_000_000  # an A4 page scanned at 600 dpi is 35 megapixels
+
+
+def attachment_content_problem(name: str, content_type: str, data: bytes) -> str | None:
+    """Open what was sniffed before storing it: a PDF must parse (pypdf), have at most ``MAX_PDF_PAGES`` pages and
+    decompress to at most ``MAX_PDF_DECODED_BYTES``; an image must pass Pillow's ``verify`` within
+    ``MAX_IMAGE_PIXELS``. A file that only starts like a PDF ("%PDF-" then HTML) or expands to hundreds of
+    megabytes in an official's viewer is refused."""
+    if content_type == "application/pdf":
+        return _pdf_problem(name, data)
+    if content_type in ("image/jpeg", "image/png"):
+        return _image_problem(name, data)
+    return None
+
+
+def _pdf_problem(name: str, data: bytes) -> str | None:
+    import io
+
+    import pypdf
+    from pypdf.errors import LimitReachedError
+    from pypdf.generic import IndirectObject, StreamObject
+
+    limits = {key: MAX_PDF_DECODED_BYTES for key in ("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length", "jbig2_maximum_output_length", "brotli_maximum_output_length", "array_based_stream_maximum_output_length", "maximum_declared_stream_length", "image_maximum_buffer_size")}
+    too_big = f"Tệp đính kèm «{name}»: khi giải nén, tệp PDF lớn hơn {MAX_PDF_DECODED_BYTES // 1024 // 1024} MB (tệp có thể bị cài mã độc). Hãy in ra PDF lại từ máy quét hoặc phần mềm soạn thảo."
+    try:
+        with pypdf.apply_configuration(page_tree_maximum_entries=10 * MAX_PDF_PAGES, **limits):
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                return f"Tệp đính kèm «{name}»: tệp PDF có mật khẩu, cán bộ không mở được. Hãy gỡ mật khẩu rồi tải lại."
+            pages = len(reader.pages)
+            if pages < 1:
+                raise ValueError("no pages")
+            if pages > MAX_PDF_PAGES:
+                return f"Tệp đính kèm «{name}» có {pages} trang, vượt quá {MAX_PDF_PAGES} trang. Hãy tách thành nhiều tệp."
+            decoded = 0
+            for generation, numbers in reader.xref.items():
+                for number in numbers:
+                    obj = reader.get_object(IndirectObject(number, generation, reader))
+                    if isinstance(obj, StreamObject):
+                        decoded += len(obj.get_data())
+                        if decoded > MAX_PDF_DECODED_BYTES:
+                            return too_big
+    except LimitReachedError:
+        return too_big
+    except Exception:  # pypdf raises many kinds for a file that is not a PDF; the message is the same
+        return f"Tệp đính kèm «{name}» bắt đầu như tệp PDF nhưng không đọc được (tệp hỏng, hoặc là trang web, văn bản khác đổi đuôi). Hãy xuất lại PDF từ máy quét hoặc phần mềm soạn thảo."
+    return None
+
+
+def pdf_pages(data: bytes) -> int:
+    """The page count of a PDF that passed ``attachment_content_problem`` (Form 02/TCD's "số trang")."""
+    import io
+
+    import pypdf
+
+    with pypdf.apply_configuration(page_tree_maximum_entries=10 * MAX_PDF_PAGES):
+        return len(pypdf.PdfReader(io.BytesIO(data), strict=False).pages)
+
+
+def _image_problem(name: str, data: bytes) -> str | None:
+    import io
+
+    from PIL import Image
+
+    unreadable = f"Tệp đính kèm «{name}»: ảnh hỏng, không mở được. Hãy chụp hoặc quét lại rồi tải lên."
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return f"Tệp đính kèm «{name}»: ảnh {width}×{height} điểm ảnh, vượt quá {MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh. Hãy quét ở độ phân giải thấp hơn (300 dpi là đủ)."
+            image.verify()
+    except Image.DecompressionBombError:
+        return f"Tệp đính kèm «{name}»: ảnh vượt quá {MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh. Hãy quét ở độ phân giải thấp hơn (300 dpi là đủ)."
+    except Exception:  # Pillow's errors for a broken file vary by format
+        return unreadable
+    return None
+
+
+def received_on_problem(received_on: dt.date | None, today: dt.date, written_on: dt.date | None = None) -> str | None:
+    """Nghị định 154/2026, Điều 41 khoản 3 điểm b: the 45 days run from the day a petition is received, so the date
+    recorded is the day the letter arrived: not after today, not before the date written on the letter, and
+    within a year (an older date is a typing mistake, not a letter found in a drawer)."""
+    if received_on is None:
+        return "Ngày nhận đơn: chưa nhập. Hãy nhập ngày Ban nhận được đơn (ngày đóng dấu đến)."
+    if received_on > today:
+        return "Ngày nhận đơn không được ở tương lai. Hãy nhập ngày Ban đã nhận được đơn (ngày đóng dấu đến)."
+    if written_on is not None and received_on < written_on:
+        return f"Ngày nhận đơn ({received_on:%d/%m/%Y}) sớm hơn ngày ghi trên đơn ({written_on:%d/%m/%Y}). Hãy kiểm tra lại một trong hai ngày."
+    if received_on < today - dt.timedelta(days=365):
+        return "Ngày nhận đơn cách đây hơn một năm. Hãy kiểm tra lại năm của ngày nhận đơn."
+    return None
+
+
+def written_on_problem(written_on: dt.date | None, today: dt.date) -> str | None:
+    """The date written on a letter, when given, is not in the future."""
+    if written_on is not None and written_on > today:
+        return "Ngày ghi trên đơn không được ở tương lai. Hãy kiểm tra lại ngày tháng trên đơn."
+    return None
+
+
 # --- Text fields ----------------------------------------------------------------------------
-_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:|vbscript\s*:|data\s*:\s*text/html|\bon[a-z]+\s*=|&#x?[0-9a-f]+;?", re.IGNORECASE)
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:|vbscript\s*:|data\s*:\s*text/html|\bon[a-z]+\s*=", re.IGNORECASE)
+_CHARACTER_REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);?", re.IGNORECASE)
 
 
 def markup_problem(label: str, value: str | None) -> str | None:
-    """Refuse HTML or script in any text a person types: it would be shown to officials and put into documents."""
-    if value and _MARKUP.search(value):
+    """Refuse HTML or script in any text a person types: it would be shown to officials and put into documents.
+
+    A character reference is refused only when what it stands for is markup ("&#60;script"): a
+    typographic sign such as "‹" (U+2039), typed or pasted as "&#8249;", is ordinary text."""
+    if not value:
+        return None
+    if _MARKUP.search(value) or (_CHARACTER_REFERENCE.search(value) and _MARKUP.search(html.unescape(value))):
         return f"{label}: không được chứa mã HTML hay mã lệnh (thẻ <...>, «javascript:», ...). Hãy nhập văn bản thường."
+    return None
+
+
+# Unicode's bidirectional embedding, override and isolate controls, and the marks: they reorder what an
+# official reads ("Trojan Source", CVE-2021-42574) and have no use in Vietnamese text.
+BIDI_CONTROLS = frozenset(chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+# Characters that print nothing yet are not Unicode "format" characters (category Cf covers U+200B-U+200F, U+FEFF, U+2060...).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _is_invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn")
+
+
+def bidi_control_problem(label: str, value: str | None) -> str | None:
+    """Refuse bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C): a name or a summary
+    that reads one way on screen and another in the database or a document is a forgery, not text."""
+    found = sorted({f"U+{ord(ch):04X}" for ch in (value or "") if ch in BIDI_CONTROLS})
+    if found:
+        return f"{label}: chứa ký tự điều khiển hướng chữ vô hình ({', '.join(found)}), làm chữ hiển thị khác với nội dung thật. Hãy gõ lại nội dung, không dán từ nguồn khác."
+    return None
+
+
+def invisible_only_problem(label: str, value: str | None) -> str | None:
+    """Refuse text that is not empty but shows nothing (zero-width spaces U+200B-U+200D, U+FEFF, blank letters):
+    it passes "required" and leaves a blank name or summary on the record."""
+    if value and all(_is_invisible(ch) for ch in value) and not value.isspace():
+        return f"{label}: chỉ gồm ký tự vô hình (dấu cách rộng bằng 0, ...), không có chữ nào. Hãy nhập nội dung."
+    return None
+
+
+def control_character_problem(label: str, value: str | None) -> str | None:
+    """Refuse the NUL byte and the other C0 control characters (tab and line breaks excepted): no database
+    stores NUL in text (PostgreSQL refuses it) and none belongs in a petition."""
+    if value and any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        return f"{label}: chứa ký tự điều khiển không in được (ví dụ ký tự NUL). Hãy gõ lại nội dung, không dán từ tệp nhị phân."
+    return None
+
+
+def length_problem(label: str, value: str | None, max_chars: int) -> str | None:
+    """A text longer than its field allows, said in characters (the form shows the same limit)."""
+    if value and len(value) > max_chars:
+        return f"{label}: dài {len(value):,} ký tự, vượt quá {max_chars:,} ký tự cho phép. Hãy tóm tắt ngắn gọn hơn (toàn văn đơn có thể đính kèm dạng PDF).".replace(",", ".")
+    return None
+
+
+def text_problem(label: str, value: str | None, max_chars: int | None = None) -> str | None:
+    """Every check a typed text goes through, the first that fails: control characters, bidirectional
+    controls, invisible-only text, length, markup."""
+    return (
+        control_character_problem(label, value)
+        or bidi_control_problem(label, value)
+        or invisible_only_problem(label, value)
+        or (length_problem(label, value, max_chars) if max_chars else None)
+        or markup_problem(label, value)
+    )
+
+
+# House limits on what a form accepts (the forms, the services and the models use the same figures).
+MAX_SUMMARY_CHARS = 5_000  # a summary, a request: the full letter goes into ``content`` or an attachment
+MAX_CONTENT_CHARS = 20_000  # a petition's text as typed or read back (about eight pages)
+MAX_NOTE_CHARS = 5_000
+MAX_PEOPLE = 100_000  # people with the same content: more than a province's largest commune
+MAX_PAPERS = 100
+MAX_PAPER_PAGES = 5_000
+
+
+def people_count_problem(people_count: int | None) -> str | None:
+    """The number of people with the same content (Form 03/TCD column 7): from 1 to ``MAX_PEOPLE``."""
+    if people_count is None or people_count < 1:
+        return "Số người cùng nội dung: phải từ 1 người trở lên."
+    if people_count > MAX_PEOPLE:
+        return f"Số người cùng nội dung: {people_count:,} người là quá lớn (tối đa {MAX_PEOPLE:,} người). Hãy kiểm tra lại con số.".replace(",", ".")
     return None

@@ -195,7 +195,9 @@ def statistics(user, *, since=None, until=None) -> Counts:
 
 def register_book_rows(user, *, since=None, until=None) -> list[dict]:
     """Form 03/TCD's twelve columns, one row per reception entry (petition), oldest first."""
-    qs = Petition.objects.filter(matter__in=scoped_matters(user, "intake.register_book")).select_related("matter", "matter__citizen", "matter__commune").order_by("received_at", "id")
+    # The Board's decline carries the guidance (where the citizen can go, and the reply's number): read through the
+    # reverse relation triage declares, so intake does not import the later stage.
+    qs = Petition.objects.filter(matter__in=scoped_matters(user, "intake.register_book")).select_related("matter", "matter__citizen", "matter__commune").prefetch_related("matter__decisions").order_by("received_at", "id")
     if since:
         qs = qs.filter(received_at__gte=since)
     if until:
@@ -215,11 +217,26 @@ def register_book_rows(user, *, since=None, until=None) -> list[dict]:
             "people_count": m.people_count,
             "settled_by": m.settled_by,
             "within_competence": m.within_competence,
-            "guided_to": ", ".join(v for v in (p.guided_to, p.guidance_document) if v),
+            "guided_to": guidance_of(p),
             "forwarded_to": ", ".join(v for v in (p.forwarded_to, p.forwarding_document) if v),
             "follow_up": m.get_state_display(),
         })
     return rows
+
+
+def guidance_of(petition: Petition) -> str:
+    """Form 03/TCD column 10: to which body the citizen was guided, and the guidance document's number.
+
+    Guidance written on the petition itself comes first; otherwise the decline that answered it (received at or
+    before the decision): what the reply tells the citizen to do, and the reply's number."""
+    if petition.guided_to or petition.guidance_document:
+        return ", ".join(v for v in (petition.guided_to, petition.guidance_document) if v)
+    declines = [d for d in petition.matter.decisions.all() if d.outcome == "declined" and d.advice.strip() and d.decided_at >= petition.received_at]
+    if not declines:
+        return ""
+    decline = min(declines, key=lambda d: d.decided_at)
+    advice = "; ".join(line.strip(" -•") for line in decline.advice.splitlines() if line.strip(" -•"))
+    return f"{advice} (văn bản số {decline.reply_number})" if decline.reply_number else advice
 
 
 def matters_overdue(now, *, province_committee=None) -> QuerySet[Matter]:

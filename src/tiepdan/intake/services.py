@@ -15,8 +15,8 @@ from tiepdan.core import audit, policy
 from tiepdan.core.text import fold, normalise
 from tiepdan.organisations.models import AdministrativeUnit, Organisation
 
-from . import rules, workflow
-from .models import Attachment, Channel, Citizen, CommuneBatch, Contact, Delegation, Matter, MatterKind, MatterState, Petition, SubjectArea
+from . import receipts, rules, workflow
+from .models import Attachment, Channel, Citizen, CommuneBatch, Contact, Delegation, Matter, MatterKind, MatterState, Petition, Representative, SubjectArea
 
 
 @dataclass
@@ -35,6 +35,17 @@ class CitizenData:
 
 
 @dataclass
+class RepresentativeData:
+    """A delegation's representative besides the citizen registered (Law 2013 Art. 29; Decree 154/2026 Art. 12, 14(3)).
+    A ``CitizenData`` serves as well (its extra fields are not kept)."""
+
+    full_name: str
+    id_number: str
+    address: str
+    record_signed_on: dt.date | None = None  # the day they signed the record of what they presented
+
+
+@dataclass
 class MatterData:
     kind: str
     summary: str
@@ -48,17 +59,20 @@ class MatterData:
     # A delegation (Law Art. 29): how many people, and the representatives beyond the first citizen.
     members_count: int = 1
     members_note: str = ""
-    other_representatives: list[CitizenData] = field(default_factory=list)
+    other_representatives: list[RepresentativeData] = field(default_factory=list)
+    record_signed_on: dt.date | None = None  # the first representative's signature of the record (Decree 154 Art. 14(3))
+    written_on: dt.date | None = None  # the date on a letter, if it bears one
 
 
 PAPER_STATES = {"bản chính", "bản sao", "bản sao có chứng thực", "bản chụp"}
 
 
 # --- Validation shared by the verbs ----------------------------------------------------------------------
-def _text_problems(errors: dict, pairs: list[tuple[str, str, str]]) -> None:
-    """``pairs``: (field, label, value). Adds a markup refusal for each text field that carries one."""
-    for name, label, value in pairs:
-        problem = rules.markup_problem(label, value)
+def _text_problems(errors: dict, pairs: list[tuple]) -> None:
+    """``pairs``: (field, label, value[, max characters]). Adds the first of ``rules.text_problem``'s refusals
+    (control characters, bidirectional controls, invisible-only text, length, markup) for each text field."""
+    for name, label, value, *limit in pairs:
+        problem = rules.text_problem(label, value, limit[0] if limit else None)
         if problem:
             errors.setdefault(name, []).append(problem)
 
@@ -79,10 +93,37 @@ def _citizen_problems(errors: dict, data: CitizenData, prefix: str = "") -> None
     if not normalise(data.address):
         errors.setdefault(f"{prefix}address", []).append("Địa chỉ: chưa nhập. Hãy nhập số nhà, thôn, bản nơi công dân cư trú.")
     _text_problems(errors, [
-        (f"{prefix}full_name", "Họ và tên", data.full_name), (f"{prefix}address", "Địa chỉ", data.address),
-        (f"{prefix}phone", "Điện thoại", data.phone), (f"{prefix}representative_name", "Người đại diện", data.representative_name),
-        (f"{prefix}representative_document", "Giấy ủy quyền", data.representative_document),
+        (f"{prefix}full_name", "Họ và tên", data.full_name, 150), (f"{prefix}address", "Địa chỉ", data.address, 255),
+        (f"{prefix}phone", "Điện thoại", data.phone, 20), (f"{prefix}representative_name", "Người đại diện", data.representative_name, 150),
+        (f"{prefix}representative_document", "Giấy ủy quyền", data.representative_document, 150),
     ])
+
+
+def _representative_problems(errors: dict, data: MatterData, first_id_number: str) -> None:
+    """Law 2013 Art. 29's cap, and each other representative's name, identity paper and address (Decree 154 Art. 12)."""
+    problem = rules.representatives_problem(data.members_count, 1 + len(data.other_representatives))
+    if problem:
+        errors.setdefault("members_count" if data.members_count < 5 else "representatives", []).append(problem)
+    today = timezone.localdate()
+    seen = {(first_id_number or "").strip()}
+    for i, rep in enumerate(data.other_representatives, start=2):
+        who = f"Người đại diện thứ {i}"
+        if not normalise(rep.full_name):
+            errors.setdefault("representatives", []).append(f"{who}: chưa nhập họ và tên.")
+        cccd = rules.cccd_problem(rep.id_number, None)
+        if cccd:
+            errors.setdefault("representatives", []).append(f"{who}: {cccd}")
+        elif rep.id_number.strip() in seen:
+            errors.setdefault("representatives", []).append(f"{who}: số CCCD {rep.id_number.strip()} đã có trong đoàn. Mỗi người đại diện ghi một lần.")
+        seen.add(rep.id_number.strip())
+        if not normalise(rep.address):
+            errors.setdefault("representatives", []).append(f"{who}: chưa nhập địa chỉ.")
+        signed = getattr(rep, "record_signed_on", None)
+        if signed is not None and signed > today:
+            errors.setdefault("representatives", []).append(f"{who}: ngày ký biên bản không được ở tương lai.")
+        _text_problems(errors, [("representatives", f"{who}, họ và tên", rep.full_name, 150), ("representatives", f"{who}, địa chỉ", rep.address, 255)])
+    if data.record_signed_on is not None and data.record_signed_on > today:
+        errors.setdefault("record_signed_on", []).append("Ngày ký biên bản ghi nội dung trình bày không được ở tương lai.")
 
 
 def _matter_problems(errors: dict, data: MatterData) -> None:
@@ -90,33 +131,32 @@ def _matter_problems(errors: dict, data: MatterData) -> None:
         errors.setdefault("kind", []).append("Loại vụ việc: hãy chọn khiếu nại, tố cáo, kiến nghị hoặc phản ánh.")
     if data.subject_area not in SubjectArea.values:
         errors.setdefault("subject_area", []).append("Lĩnh vực: hãy chọn một lĩnh vực trong danh sách.")
+    people = rules.people_count_problem(data.members_count)
+    if people:
+        errors.setdefault("members_count", []).append(people)
     if len(normalise(data.summary)) < 10:
         errors.setdefault("summary", []).append("Tóm tắt nội dung: cần ít nhất một câu nêu công dân đề nghị việc gì (từ 10 ký tự).")
     if data.identity_protected and data.kind != MatterKind.DENUNCIATION:
         errors.setdefault("identity_protected", []).append("Giữ bí mật danh tính chỉ áp dụng cho người tố cáo. Hãy bỏ chọn, hoặc chọn loại «Tố cáo».")
     _text_problems(errors, [
-        ("summary", "Tóm tắt nội dung", data.summary), ("request", "Yêu cầu của công dân", data.request),
-        ("content", "Nội dung đơn", data.content), ("arose_at", "Nơi phát sinh", data.arose_at),
-        ("members_note", "Danh sách thành viên", data.members_note),
+        ("summary", "Tóm tắt nội dung", data.summary, rules.MAX_SUMMARY_CHARS), ("request", "Yêu cầu của công dân", data.request, rules.MAX_SUMMARY_CHARS),
+        ("content", "Nội dung đơn", data.content, rules.MAX_CONTENT_CHARS), ("arose_at", "Nơi phát sinh", data.arose_at, 255),
+        ("members_note", "Danh sách thành viên", data.members_note, rules.MAX_NOTE_CHARS),
     ])
-    for i, paper in enumerate(data.papers, start=1):
+    if len(data.papers) > rules.MAX_PAPERS:
+        errors.setdefault("papers", []).append(f"Giấy tờ kèm theo: {len(data.papers)} dòng, tối đa {rules.MAX_PAPERS} dòng. Hãy gộp các giấy tờ cùng loại.")
+    for i, paper in enumerate(data.papers[: rules.MAX_PAPERS], start=1):
         name = normalise(str(paper.get("name", "")))
         if not name:
             errors.setdefault("papers", []).append(f"Giấy tờ kèm theo, dòng {i}: chưa có tên giấy tờ.")
-        _text_problems(errors, [("papers", f"Giấy tờ kèm theo, dòng {i}", name)])
+        _text_problems(errors, [("papers", f"Giấy tờ kèm theo, dòng {i}", str(paper.get("name", "")), 255)])
         try:
-            if int(paper.get("pages", 1)) < 1:
+            if not 1 <= int(paper.get("pages", 1)) <= rules.MAX_PAPER_PAGES:
                 raise ValueError
         except (TypeError, ValueError):
-            errors.setdefault("papers", []).append(f"Giấy tờ kèm theo, dòng {i}: số trang phải là số nguyên dương.")
+            errors.setdefault("papers", []).append(f"Giấy tờ kèm theo, dòng {i}: số trang phải là số nguyên từ 1 đến {rules.MAX_PAPER_PAGES}.")
         if paper.get("state", "bản chụp") not in PAPER_STATES:
             errors.setdefault("papers", []).append(f"Giấy tờ kèm theo, dòng {i}: tình trạng phải là bản chính, bản sao, bản sao có chứng thực hoặc bản chụp.")
-    if data.members_count > 1 or data.other_representatives:
-        problem = rules.representatives_problem(data.members_count, 1 + len(data.other_representatives))
-        if problem:
-            errors.setdefault("members_count" if data.members_count < 5 else "representatives", []).append(problem)
-        for i, rep in enumerate(data.other_representatives, start=2):
-            _citizen_problems(errors, rep, prefix=f"rep{i}_")
 
 
 def _raise(errors: dict) -> None:
@@ -155,6 +195,15 @@ def _create_matter(*, by, channel: str, citizen_data: CitizenData, data: MatterD
     errors: dict = {}
     _citizen_problems(errors, citizen_data)
     _matter_problems(errors, data)
+    if data.members_count > 1 or data.other_representatives:
+        _representative_problems(errors, data, citizen_data.id_number)
+    written = rules.written_on_problem(data.written_on, timezone.localdate())
+    if written:
+        errors.setdefault("written_on", []).append(written)
+    elif received_at is not None:
+        received = rules.received_on_problem(timezone.localtime(received_at).date(), timezone.localdate(), data.written_on)
+        if received:
+            errors.setdefault("received_on", []).append(received)
     _raise(errors)
     citizen = _citizen(citizen_data)
     delegation = None
@@ -162,7 +211,14 @@ def _create_matter(*, by, channel: str, citizen_data: CitizenData, data: MatterD
         delegation = Delegation(province_committee=province_committee, members_count=data.members_count, members_note=data.members_note.strip())
         delegation.full_clean()
         delegation.save()
-        delegation.representatives.set([citizen, *(_citizen(rep) for rep in data.other_representatives)])
+        first = Representative(delegation=delegation, position=1, citizen=citizen, full_name=citizen.full_name, id_number=citizen.id_number, address=citizen.address, record_signed_on=data.record_signed_on)
+        others = [
+            Representative(delegation=delegation, position=i, full_name=normalise(rep.full_name), id_number=rep.id_number.strip(), address=normalise(rep.address), record_signed_on=getattr(rep, "record_signed_on", None))
+            for i, rep in enumerate(data.other_representatives, start=2)
+        ]
+        for rep in (first, *others):
+            rep.full_clean()
+            rep.save()
     now = received_at or timezone.now()
     matter = Matter(
         kind=data.kind, subject_area=data.subject_area, citizen=citizen, delegation=delegation, commune=citizen_data.commune,
@@ -172,22 +228,38 @@ def _create_matter(*, by, channel: str, citizen_data: CitizenData, data: MatterD
         identity_protected=data.identity_protected, state=MatterState.RECEIVED, state_changed_at=now, state_due_at=workflow.deadline_for(MatterState.RECEIVED, now),
     )
     if data.wants_online:
-        matter.wants_online, matter.online_consent_recorded_by, matter.online_consent_at = True, by, now
+        matter.wants_online, matter.online_consent_recorded_by, matter.online_consent_at = True, by, timezone.now()
     matter.full_clean(exclude=["citizen_name_folded", "citizen_id_number", "summary_folded"])
     matter.save()
+    papers = [_paper(p) for p in data.papers]
     petition = Petition(
-        matter=matter, province_committee=province_committee, channel=channel, received_at=now, received_by=by,
-        content=(data.content or data.summary).strip(), papers=[{"name": normalise(str(p["name"])), "pages": int(p.get("pages", 1)), "state": p.get("state", "bản chụp")} for p in data.papers],
+        matter=matter, province_committee=province_committee, channel=channel, received_at=now, written_on=data.written_on, received_by=by,
+        content=(data.content or data.summary).strip(), papers=papers,
     )
     petition.full_clean()
     petition.save()
     from .models import MatterTransition
 
     MatterTransition.objects.create(matter=matter, from_state="", to_state=MatterState.RECEIVED, by=by, reason=Channel(channel).label, at=now)
-    audit.record(actor=by, action="matter.register", obj=matter, changes={"channel": channel, "kind": data.kind, "people_count": matter.people_count, "citizen": citizen.pk, "batch": batch.pk if batch else None})
+    audit.record(actor=by, action="matter.register", obj=matter, changes={"channel": channel, "kind": data.kind, "people_count": matter.people_count, "representatives": matter.representatives_count, "received_at": now.isoformat(), "citizen": citizen.pk, "batch": batch.pk if batch else None})
     if data.wants_online:
         audit.record(actor=by, action="matter.online_consent", obj=matter, changes={"wants_online": True})
+    if papers:
+        receipts.issue_receipt(by=by, petition=petition, papers=papers)
     return matter
+
+
+def _paper(paper: dict) -> dict:
+    """One paper as stored on the petition (Form 02/TCD's name, page count, state)."""
+    return {"name": normalise(str(paper["name"])), "pages": int(paper.get("pages", 1)), "state": paper.get("state", "bản chụp")}
+
+
+def received_moment(received_on: dt.date | None) -> dt.datetime | None:
+    """When a letter received on ``received_on`` counts as received: now if that is today, else that day's
+    opening of the office (08:00); the day is what the 45 days and the register book count from."""
+    if received_on is None or received_on == timezone.localdate():
+        return None
+    return timezone.make_aware(dt.datetime.combine(received_on, dt.time(8, 0)))
 
 
 # --- Board officer -------------------------------------------------------------------------------------
@@ -318,11 +390,13 @@ def complete_matter(*, by, matter: Matter, summary: str, request: str = "", pape
     old = {"summary": matter.summary, "request": matter.request}
     matter.summary, matter.request = normalise(summary), request.strip()
     matter.save()
+    audit.record(actor=by, action="matter.complete", obj=matter, changes={"before": old, "papers_added": len(papers or [])})
     if papers:
         petition = matter.petitions.order_by("-received_at").first()
-        petition.papers = [*petition.papers, *({"name": normalise(str(p["name"])), "pages": int(p.get("pages", 1)), "state": p.get("state", "bản chụp")} for p in papers)]
+        added = [_paper(p) for p in papers]
+        petition.papers = [*petition.papers, *added]
         petition.save(update_fields=["papers"])
-    audit.record(actor=by, action="matter.complete", obj=matter, changes={"before": old, "papers_added": len(papers or [])})
+        receipts.issue_receipt(by=by, petition=petition, papers=added)
     return matter
 
 
@@ -354,15 +428,26 @@ def reveal_identity(*, by, matter: Matter) -> Citizen:
 
 
 @transaction.atomic
-def add_attachment(*, by, petition: Petition, name: str, data: bytes) -> Attachment:
-    """Store a PDF, JPEG or PNG, its type sniffed from the bytes and its SHA-256 recorded."""
+def add_attachment(*, by, petition: Petition, name: str, data: bytes, paper_name: str = "", paper_state: str = "bản chụp") -> Attachment:
+    """Store a PDF, JPEG or PNG, its type sniffed from the bytes and the file opened (pypdf, Pillow) before it is
+    kept, its SHA-256 recorded; the paper it carries is added to the petition with its Form 02/TCD receipt."""
     policy.require(by, "intake.attach", petition.matter)
-    problem = rules.attachment_problem(name, len(data), data[:16]) or rules.markup_problem("Tên tệp", name)
+    content_type = rules.sniff_content_type(data[:16])
+    problem = (
+        rules.attachment_problem(name, len(data), data[:16]) or rules.text_problem("Tên tệp", name, 255)
+        or rules.text_problem("Tên giấy tờ", paper_name, 255) or rules.attachment_content_problem(name, content_type, data)
+    )
+    if paper_state not in PAPER_STATES:
+        problem = problem or "Tình trạng giấy tờ: chọn bản chính, bản sao, bản sao có chứng thực hoặc bản chụp."
     if problem:
         raise ValidationError({"attachment": problem})
     digest = hashlib.sha256(data).hexdigest()
-    attachment = Attachment(petition=petition, original_name=name[:255], content_type=rules.sniff_content_type(data[:16]), size_bytes=len(data), sha256=digest)
+    attachment = Attachment(petition=petition, original_name=name[:255], content_type=content_type, size_bytes=len(data), sha256=digest)
     attachment.file.save(f"{digest}{'.' + name.rsplit('.', 1)[-1].lower()}", ContentFile(data), save=False)
     attachment.save()
-    audit.record(actor=by, action="attachment.add", obj=petition.matter, changes={"name": name, "sha256": digest, "size_bytes": len(data)})
+    paper = {"name": normalise(paper_name) or normalise(name), "pages": rules.pdf_pages(data) if content_type == "application/pdf" else 1, "state": paper_state}
+    petition.papers = [*petition.papers, paper]
+    petition.save(update_fields=["papers"])
+    audit.record(actor=by, action="attachment.add", obj=petition.matter, changes={"name": name, "sha256": digest, "size_bytes": len(data), "pages": paper["pages"]})
+    receipts.issue_receipt(by=by, petition=petition, papers=[paper])
     return attachment

@@ -31,6 +31,17 @@ def _matter_or_404(user, pk):
     return matter
 
 
+def _documents_about(user, matter):
+    """The documents issued about the matter (Form 02/TCD receipts and others), each with whether the user may open it."""
+    from tiepdan.documents import selectors as doc_selectors
+    from tiepdan.documents.services import may_open
+
+    documents = list(doc_selectors.documents_about(user, matter).order_by("issued_at", "id"))
+    for document in documents:
+        document.may_open = may_open(user, document)
+    return documents
+
+
 @login_required
 def matter_list(request):
     policy.require(request.user, "intake.view")
@@ -58,6 +69,7 @@ def matter_detail(request, pk):
         "petitions": matter.petitions.prefetch_related("attachments"),
         "proposals": matter.proposals.select_related("proposed_by"),
         "decisions": matter.decisions.select_related("decided_by"),
+        "documents": _documents_about(user, matter),
         "may": {a.replace(".", "_"): policy.can(user, a, matter) for a in ("triage.classify", "triage.propose", "triage.decline", "triage.return", "triage.link_repeat", "intake.withdraw", "intake.record_consent", "intake.view_protected_identity", "intake.attach", "intake.resubmit")},
     }
     if ctx["may"]["triage_classify"] and matter.state in (MatterState.RECEIVED, MatterState.CLASSIFIED):
@@ -77,7 +89,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         citizen, matter = form.to_data()
         try:
-            m = services.register_at_board(by=request.user, citizen=citizen, matter=matter, channel=form.cleaned_data["channel"])
+            m = services.register_at_board(by=request.user, citizen=citizen, matter=matter, channel=form.cleaned_data["channel"], received_at=form.received_at())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -211,7 +223,10 @@ def attach(request, pk):
         messages.error(request, attachment_problem(upload.name, upload.size, upload.read(16)))
         return redirect("intake:matter_detail", pk)
     try:
-        services.add_attachment(by=request.user, petition=matter.petitions.order_by("-received_at").first(), name=upload.name, data=upload.read())
+        services.add_attachment(
+            by=request.user, petition=matter.petitions.order_by("-received_at").first(), name=upload.name, data=upload.read(),
+            paper_name=request.POST.get("paper_name", ""), paper_state=request.POST.get("paper_state", "bản chụp"),
+        )
         messages.success(request, f"Đã đính kèm «{upload.name}».")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
