@@ -1,6 +1,7 @@
 """The reply to a citizen not received is an issued document: one register of outgoing documents
 (numbered from the locked counter, stored with SHA-256, listed, linked), and a protected denouncer's
 letter opened only by those who may reveal the identity."""
+import datetime as dt
 import hashlib
 import io
 import threading
@@ -33,8 +34,8 @@ def classified(official, board_matter):
 
 def _session_notice(demo):
     committee = demo["committee"]
-    starts = timezone.now() + timezone.timedelta(days=7)
-    session = doc_forms.SessionInfo(chair_title="Chủ tịch UBND tỉnh", chair_name="Hồ Tiến Thiệu", starts_at=starts, ends_at=starts + timezone.timedelta(hours=3), central_point="Trụ sở UBND tỉnh")
+    starts = timezone.now() + dt.timedelta(days=7)
+    session = doc_forms.SessionInfo(chair_title="Chủ tịch UBND tỉnh", chair_name="Hồ Tiến Thiệu", starts_at=starts, ends_at=starts + dt.timedelta(hours=3), central_point="Trụ sở UBND tỉnh")
     issuer = doc_forms.Issuer(issuing_body=committee.name, place="Lạng Sơn", signature=Signature(title="Chủ tịch", signer_name="Hồ Tiến Thiệu", authority="TM. Ủy ban nhân dân"))
     return doc_forms.session_notice(issuer=issuer, on=timezone.localdate(), session=session, agenda=[], participants=["Sở Tài chính"])
 

@@ -45,7 +45,7 @@ def facts_of(matter: Matter) -> rules.MatterFacts:
     )
 
 
-def _refusal_deadline(matter: Matter, due_on) -> dt.datetime:
+def _refusal_deadline(due_on: dt.date) -> dt.datetime:
     """The matter's waiting deadline while Form 01/TCD is due: 17:00 of the due day, as every step's."""
     return timezone.make_aware(dt.datetime.combine(due_on, dt.time(17, 0)))
 
@@ -54,7 +54,7 @@ def _keep_refusal_due(matter: Matter) -> None:
     """A state change resets the step's deadline; a refusal still due keeps its own (Decree 154 Art. 4(3))."""
     finding = RepeatFinding.objects.filter(matter_id=matter.pk, refusal_due_on__isnull=False, refusal_document__isnull=True).first()
     if finding is not None and matter.state in (S.RECEIVED, S.CLASSIFIED):
-        matter.state_due_at = _refusal_deadline(matter, finding.refusal_due_on)
+        matter.state_due_at = _refusal_deadline(finding.refusal_due_on)
         matter.save(update_fields=["state_due_at"])
 
 
