@@ -14,6 +14,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from tiepdan.config.routing import websocket_urlpatterns  # noqa: E402
 from tiepdan.core.threads import close_connections_after_executor_jobs  # noqa: E402
+from tiepdan.organisations.middleware import SecondFactorWebSocketMiddleware  # noqa: E402
 
 
 class KeepServerSend:
@@ -32,6 +33,33 @@ class KeepServerSend:
         return await self.inner({**scope, "server_send": send}, receive, send)
 
 
+class TrustedProxyHeaders:
+    """Take the client's address and scheme from X-Forwarded-For/-Proto only when a proxy in ``TRUSTED_PROXIES`` sent them.
+
+    Everything downstream (Django's REMOTE_ADDR, the login throttle, the audit log, the WebSocket's
+    scope) then sees the real client. The server must not do this itself (``manage.py serve`` turns
+    uvicorn's own proxy headers off: they trusted loopback, so any header from a local client was
+    believed). uvicorn's middleware does the parsing, including the right-most untrusted hop.
+    The settings are read per connection, so the tests' overrides apply.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+        self._by_proxies: dict[tuple[str, ...], object] = {}
+
+    async def __call__(self, scope, receive, send):
+        from django.conf import settings
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        proxies = tuple(settings.TRUSTED_PROXIES)
+        if not proxies:
+            return await self.inner(scope, receive, send)
+        app = self._by_proxies.get(proxies)
+        if app is None:
+            app = self._by_proxies[proxies] = ProxyHeadersMiddleware(self.inner, trusted_hosts=list(proxies))
+        return await app(scope, receive, send)
+
+
 class ConnectionClosingWorkers:
     """Before the first call on an event loop, give that loop a connection-closing default executor."""
 
@@ -43,11 +71,14 @@ class ConnectionClosingWorkers:
         return await self.inner(scope, receive, send)
 
 
-application = ConnectionClosingWorkers(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": KeepServerSend(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
-        }
+application = TrustedProxyHeaders(
+    ConnectionClosingWorkers(
+        ProtocolTypeRouter(
+            {
+                "http": django_asgi_app,
+                # The second factor is asked here as on every page: a session without it reaches the routes as nobody.
+                "websocket": KeepServerSend(AllowedHostsOriginValidator(AuthMiddlewareStack(SecondFactorWebSocketMiddleware(URLRouter(websocket_urlpatterns))))),
+            }
+        )
     )
 )

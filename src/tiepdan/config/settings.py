@@ -216,9 +216,17 @@ LOCALE_PATHS = [SRC_DIR / "tiepdan" / "locale"]
 # Second factor for officials (TOTP). On in production; demo accounts may skip it in the embedded demo only.
 REQUIRE_SECOND_FACTOR = env_bool("REQUIRE_SECOND_FACTOR", PRODUCTION, "Bắt buộc xác thực hai lớp (TOTP) với cán bộ.")
 ALLOW_DEMO_ACCOUNTS = env_bool("ALLOW_DEMO_ACCOUNTS", not PRODUCTION, "Cho phép tài khoản trình diễn đăng nhập không cần lớp thứ hai.")
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5", "Số lần đăng nhập sai trước khi tạm khóa."))
+SECOND_FACTOR_CODE_HOURS = int(env("SECOND_FACTOR_CODE_HOURS", "72", "Mã kích hoạt xác thực hai lớp do quản trị hệ thống cấp còn hiệu lực bao nhiêu giờ (dùng một lần)."))
+# Whose X-Forwarded-For / X-Forwarded-Proto to believe (config/asgi.py): only the reverse proxies named here.
+# Anyone else can write those headers, and a changed header used to reset the login throttle.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "", "Địa chỉ IP (hoặc dải, ví dụ 10.0.0.0/24) của proxy ngược đứng trước máy chủ, phân cách bằng dấu phẩy; chỉ tin tiêu đề X-Forwarded-For/X-Forwarded-Proto từ các địa chỉ này. Trống: không tin ai.")
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5", "Số lần đăng nhập sai trước khi tạm khóa (tính riêng cho mỗi tài khoản và cho mỗi địa chỉ)."))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25", "Thời gian tạm khóa (giờ)."))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counters, each locking on its own: one account from any address (rotating addresses
+# does not help), one address over any accounts (spraying one password does not either).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address is REMOTE_ADDR, already resolved from trusted proxies only; never django-ipware's guess from headers.
+AXES_CLIENT_IP_CALLABLE = "tiepdan.organisations.authentication.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True, "Ghi và giới hạn đăng nhập sai.")
 AUTH_PASSWORD_VALIDATORS = [
@@ -226,6 +234,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tiepdan.organisations.password_validation.NotDemoPasswordValidator"},
 ]
 OTP_TOTP_ISSUER = "Tiếp dân trực tuyến"
 SESSION_COOKIE_AGE = 8 * 3600
@@ -254,7 +263,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True, "Chuyển mọi yêu cầu sang HTTPS.")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: the scheme a trusted proxy forwards is set in config/asgi.py, and no one else's.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000", "HSTS (giây)."))
