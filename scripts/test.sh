@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then on PostgreSQL.
-# On CI (CI=true) PostgreSQL and the browser are required: their absence fails the run.
+# Runs the browser JavaScript's tests in Node, then the whole suite on SQLite, then on PostgreSQL.
+# On CI (CI=true) node, PostgreSQL and the browser are required: their absence fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -8,6 +8,17 @@ export PYTHONDONTWRITEBYTECODE=1
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/tiepdan}
 
 status=0
+# The live client's pure JavaScript (tests/js/), in Node without a browser: once, whatever database follows.
+echo "== Kiểm thử JavaScript của trình duyệt (node --test) =="
+if command -v node >/dev/null; then
+  node --test --test-reporter=spec tests/js/*.test.mjs || status=$?
+elif [ "${CI:-}" = "true" ]; then
+  echo "Không có node: trên CI các kiểm thử JavaScript là bắt buộc." >&2
+  status=1
+else
+  echo "(Bỏ qua kiểm thử JavaScript: máy này không có node. Trên CI lượt này là bắt buộc.)"
+fi
+
 echo "== Bộ kiểm thử trên SQLite =="
 env -u DATABASE_URL -u REDIS_URL $PY -m pytest "$@" || status=$?
 
