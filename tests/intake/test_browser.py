@@ -5,7 +5,7 @@ from tiepdan.intake.models import CommuneBatch, Matter, MatterState
 
 
 @pytest.mark.browser
-def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(demo, new_page, login):
+def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(demo, new_page, login, assert_accessible):
     commune = login(new_page(), "canboxa")
     commune.goto("/vu-viec/danh-sach-xa/")
     commune.get_by_label("Họ và tên").fill("Hoàng Văn Páo")
@@ -18,18 +18,21 @@ def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(de
     commune.get_by_label("Công dân đồng ý được tiếp trực tuyến").check()
     commune.get_by_role("button", name="Thêm vào danh sách").click()
     assert commune.get_by_text("Đã ghi nhận hộ Hoàng Văn Páo vào danh sách.").is_visible()
+    assert_accessible(commune, "commune's list with a household")
     commune.get_by_role("button", name="Gửi danh sách lên Ban Tiếp công dân tỉnh").click()
     assert commune.get_by_text("Đã gửi danh sách lên Ban Tiếp công dân tỉnh.").is_visible()
     matter = Matter.objects.get(citizen__id_number="020058004711")
 
     board = login(new_page(), "bantcd")
     board.goto("/vu-viec/danh-sach-xa/")
+    assert_accessible(board, "the Board's incoming lists")
     board.get_by_label("Lý do trả lại để xã bổ sung").fill("Thiếu bản chụp quyết định thu hồi đất")
     board.get_by_role("button", name="Trả lại danh sách").click()
     assert board.get_by_text("Không có danh sách nào đang chờ Ban xử lý.").is_visible()
 
     commune.goto("/vu-viec/danh-sach-xa/")
     assert "Thiếu bản chụp quyết định thu hồi đất" in commune.locator("#returned-reason").inner_text()
+    assert_accessible(commune, "a returned list")
     commune.get_by_label("Giấy tờ bổ sung").fill("Quyết định thu hồi đất; 2; bản chụp")
     commune.get_by_role("button", name="Lưu bổ sung").click()
     commune.get_by_role("button", name="Gửi lại danh sách").click()
@@ -46,10 +49,12 @@ def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(de
     board.get_by_label("Lý do đề xuất").fill("Cần Sở NN&MT đối thoại trực tiếp với hộ dân từ điểm cầu xã.")
     board.get_by_role("button", name="Đề xuất Chủ tịch UBND tỉnh").click()
     assert board.get_by_text("Đã đề xuất Chủ tịch UBND tỉnh tiếp trực tuyến.").is_visible()
+    assert_accessible(board, "a proposed matter")
 
     chairman = login(new_page(), "chutich")
     chairman.goto("/de-xuat/")
     card = chairman.locator("article", has_text=f"Vụ việc số {matter.pk}")
+    assert_accessible(chairman, "the Chairman's proposals")
     assert "Cần Sở NN&MT đối thoại trực tiếp" in card.locator("p", has_text="Ban đề xuất").inner_text()
     assert "Thiếu bản chụp quyết định thu hồi đất" in card.locator("details", has_text="Quá trình xử lý").text_content()  # the history travels with the proposal
     card.get_by_label("Sở Nông nghiệp và Môi trường tỉnh Lạng Sơn").check()
@@ -60,3 +65,38 @@ def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(de
     assert matter.state == MatterState.APPROVED
     assert [a.short_name for a in matter.agencies_required.all()] == ["Sở NN&MT"]
     assert list(matter.transitions.values_list("to_state", flat=True)) == ["received", "returned", "received", "classified", "proposed", "approved"]
+
+
+@pytest.mark.browser
+def test_a_commune_imports_its_list_from_excel_refused_whole_then_taken_whole(demo, new_page, login, tmp_path):
+    """Download the template, fill it, upload it with one bad row: the errors are listed by row and column and
+    nothing is saved; fix the row: every household is in the commune's list."""
+    from .test_household_import import GOOD, filled
+
+    page = login(new_page(), "canboxa")
+    page.goto("/vu-viec/danh-sach-xa/")
+    page.get_by_role("link", name="Nhập danh sách từ tệp Excel").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải mẫu Excel").click()
+    template = download.value.path().read_bytes()
+    assert download.value.suggested_filename == "mau-danh-sach-ho-dan.xlsx"
+
+    rows = [list(r) for r in GOOD]
+    rows[1][1] = "02016200331"  # row 7 of the sheet: 11 digits
+    bad = tmp_path / "danh-sach.xlsx"
+    bad.write_bytes(filled(rows, template))
+    page.get_by_label("Tệp Excel danh sách hộ dân (.xlsx)").set_input_files(str(bad))
+    page.get_by_role("button", name="Nhập danh sách").click()
+    problems = page.get_by_role("alert").filter(has_text="Chưa nhập hộ dân nào")
+    assert "Dòng 7, cột «Số CCCD»: Số CCCD phải gồm đúng 12 chữ số" in problems.inner_text()
+    assert Matter.objects.count() == 0
+
+    rows[1][1] = "020162003311"
+    good = tmp_path / "danh-sach-da-sua.xlsx"
+    good.write_bytes(filled(rows, template))
+    page.get_by_label("Tệp Excel danh sách hộ dân (.xlsx)").set_input_files(str(good))
+    page.get_by_role("button", name="Nhập danh sách").click()
+    assert page.get_by_text("Đã nhập 3 hộ dân từ tệp Excel vào danh sách.").is_visible()
+    for name in ("Hoàng Văn Páo", "Lý Thị Mỷ", "Nông Văn Sình"):
+        assert page.get_by_role("cell", name=name, exact=True).is_visible()
+    assert CommuneBatch.objects.get().matters.count() == 3

@@ -197,3 +197,18 @@ def test_a_delegation_of_a_trillion_people_is_refused_by_the_form(as_user, commu
     c = as_user("bantcd")
     page = c.post("/vu-viec/dang-ky/", _registration(communes, members_count=str(10**12))).content.decode()
     assert "100000" in page.replace(".", "").replace(",", "") and Matter.objects.count() == 0
+
+
+def test_the_excel_import_is_for_communes_and_bounded_before_reading(as_user, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tiepdan.intake.household_import import MAX_IMPORT_BYTES
+
+    assert as_user("bantcd").get("/vu-viec/danh-sach-xa/mau-excel.xlsx").status_code == 403
+    c = as_user("canboxa")
+    response = c.get("/vu-viec/danh-sach-xa/mau-excel.xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    big = SimpleUploadedFile("ds.xlsx", b"PK" + b"0" * MAX_IMPORT_BYTES)
+    page = c.post("/vu-viec/danh-sach-xa/nhap-excel/", {"file": big})
+    assert page.status_code == 400 and "vượt quá 2 MB" in page.content.decode()
+    assert Matter.objects.count() == 0

@@ -140,6 +140,44 @@ def commune_list(request):
     return render(request, "intake/commune_batches.html", {"batches": [(b, b.matters.select_related("citizen").order_by("registered_at")) for b in batches]})
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def household_template(request):
+    """The Excel template of a commune's household list (Form 03/TCD's columns that apply)."""
+    from .household_import import template_xlsx
+
+    policy.require(request.user, "intake.register_household")
+    response = HttpResponse(template_xlsx(commune_name=request.user.organisation.name), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-ho-dan.xlsx"'
+    return response
+
+
+@login_required
+def import_households(request):
+    """Upload a filled template: every household into the commune's list, or none with each problem by row and column."""
+    from .household_import import MAX_IMPORT_BYTES, import_households as do_import
+
+    policy.require(request.user, "intake.register_household")
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = ["Chưa chọn tệp. Hãy chọn tệp Excel (.xlsx) theo mẫu."]
+        elif upload.size > MAX_IMPORT_BYTES:  # refused before reading it into memory
+            problems = [f"Tệp Excel dung lượng {upload.size / 1024 / 1024:.1f} MB, vượt quá {MAX_IMPORT_BYTES // 1024 // 1024} MB. Hãy tách danh sách thành nhiều tệp."]
+        else:
+            try:
+                matters = do_import(by=request.user, data=upload.read())
+            except ValidationError as exc:
+                problems = [m for messages in exc.message_dict.values() for m in messages] if hasattr(exc, "error_dict") else exc.messages
+            else:
+                messages.success(request, f"Đã nhập {len(matters)} hộ dân từ tệp Excel vào danh sách.")
+                return redirect("intake:commune_list")
+    return render(request, "intake/import_households.html", {"problems": problems}, status=400 if problems else 200)
+
+
 @login_required
 @require_POST
 def submit_batch(request, pk):
