@@ -27,9 +27,9 @@ def test_commune_it_operator_cannot_test_another_communes_point(commune_point, o
     with pytest.raises(PermissionDenied):
         services.record_readiness_test(by=cnttxa, point=other_commune_point, measurement=rules.Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=9000, downlink_kbps=9000))
     c = client_for(client, cnttxa)
-    assert c.get(f"/diem-cau/{other_commune_point.pk}/kiem-tra/").status_code == 403
+    assert c.get(f"/diem-cau/{other_commune_point.pk}/kiem-tra/").status_code == 404  # outside its scope: not found
     response = c.post(f"/diem-cau/{other_commune_point.pk}/kiem-tra/ket-qua/", data=json.dumps({"camera_ok": True}), content_type="application/json")
-    assert response.status_code == 403 and "phạm vi" in response.json()["error"]
+    assert response.status_code == 404 and "phạm vi" in response.json()["error"]
     assert ReadinessTest.objects.filter(point=other_commune_point).count() == tests_before
 
 

@@ -24,7 +24,7 @@ def test_the_central_point_page_is_the_console_for_the_chair_and_a_plain_room_fo
     plain = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{hall.pk}/").content.decode()
     assert "Bàn điều hành" not in plain and "Vào phòng" in plain
     refused = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/")
-    assert refused.status_code == 403 and "ngoài phạm vi" in refused.content.decode()
+    assert refused.status_code == 404 and "Không tìm thấy" in refused.content.decode()  # the Board's point is outside the commune's scope
 
 
 def test_a_used_link_opened_on_a_second_machine_is_refused_in_vietnamese(room, official, client):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tiepdan.core.roles import Role
 from tiepdan.organisations import services
-from tiepdan.organisations.models import DelegationOfAuthority, Organisation
+from tiepdan.organisations.models import DelegationOfAuthority, Organisation, User
 
 USERS = ["chutich", "phochutich", "bantcd", "sonnmt", "thanhtra", "cntt", "chutichxa", "canboxa", "cnttxa", "trunguong", "quantri"]
 PROVINCE_WIDE = {"chutich", "phochutich", "bantcd", "thanhtra", "cntt", "quantri", "trunguong"}
@@ -29,13 +29,62 @@ ALLOWED = {
     "authorisations": {"chutich"},
     "audit_log": {"quantri", "thanhtra"},
     "audit_verify": {"quantri", "thanhtra"},
+    "other_commune_point": PROVINCE_WIDE,
+    "other_province_session": {"trunguong"},
+    "other_province_room": set(),
+    "province_document": {"chutich", "phochutich", "bantcd", "thanhtra"},
+}
+# An object outside one's scope does not exist for them (404, as for a matter or a session); a role that
+# may not act on an object inside the scope is refused (403).
+OUT_OF_SCOPE = {
+    "own_board_detail": {"sonnmt", "chutichxa", "canboxa", "cnttxa"},
+    "second_commune_detail": {"sonnmt", "chutichxa", "canboxa", "cnttxa"},
+    "own_commune_detail": {"sonnmt"},
+    "other_province_detail": set(USERS) - {"trunguong"},
+    "other_commune_point": {"sonnmt", "chutichxa", "canboxa", "cnttxa"},
+    "other_province_session": set(USERS) - {"trunguong"},
+    "other_province_room": set(USERS) - {"trunguong"},
+    "province_document": {"sonnmt", "chutichxa", "canboxa", "cnttxa"},
 }
 
 
+def _expected(name: str, username: str) -> int:
+    if username in ALLOWED[name]:
+        return 200
+    return 404 if username in OUT_OF_SCOPE.get(name, ()) else 403
+
+
+def _out_of_scope_objects(demo, other_province, make_official):
+    """A second commune's bridge point, a Bắc Ninh session with its room, and a document of Lạng Sơn's committee."""
+    from tiepdan.bridges import services as bridges
+    from tiepdan.bridges.models import BridgePoint
+    from tiepdan.documents import forms as doc_forms
+    from tiepdan.documents.models import DocumentKind
+    from tiepdan.documents.render import Signature
+    from tiepdan.documents.services import issue_document
+    from tiepdan.live import services as live
+    from tiepdan.scheduling import services as scheduling
+
+    bridges.create_commune_points(province_committee=demo["committee"], by=None)
+    point = BridgePoint.objects.filter(kind="commune", province_committee=demo["committee"]).exclude(organisation=demo["commune"]).order_by("unit__code").first()
+    session = scheduling.generate_periodic_sessions(by=None, province_committee=other_province["committee"], months=1)[0]
+    room = live.open_room(by=make_official(Role.BOARD_OFFICER, other_province["board"]), session=session)
+    issuer = doc_forms.Issuer(issuing_body=demo["committee"].name, place="Lạng Sơn", signature=Signature(title="Chủ tịch", signer_name="Hồ Tiến Thiệu", authority="TM. Ủy ban nhân dân"))
+    document = issue_document(by=User.objects.get(username="bantcd"), kind=DocumentKind.INVITATION, organisation=demo["committee"], doc=doc_forms.change_notice(
+        issuer=issuer, on=timezone.localdate(), original=doc_forms.SessionInfo(chair_title="Chủ tịch UBND tỉnh", chair_name="Hồ Tiến Thiệu", starts_at=timezone.localtime(), ends_at=timezone.localtime() + dt.timedelta(hours=3), central_point="Trụ sở Ban Tiếp công dân tỉnh", online=True, periodic=True),
+        reason="Kiểm thử phạm vi"))
+    return point, session, room, document
+
+
 @pytest.fixture
-def targets(demo, other_province):
+def targets(demo, other_province, make_official):
     communes = Organisation.objects.filter(parent=demo["committee"], kind=Organisation.Kind.COMMUNE_COMMITTEE).order_by("unit__code")
+    point, session, room, document = _out_of_scope_objects(demo, other_province, make_official)
     return {
+        "other_commune_point": ("get", reverse("bridges:point_detail", args=[point.pk])),
+        "other_province_session": ("get", reverse("scheduling_session", args=[session.pk])),
+        "other_province_room": ("get", reverse("live:room", args=[room.pk])),
+        "province_document": ("get", reverse("documents:download", args=[document.pk, "pdf"])),
         "home": ("get", reverse("home")),
         "organisation_list": ("get", reverse("organisation_list")),
         "own_board_detail": ("get", reverse("organisation_detail", args=[demo["board"].pk])),
@@ -56,7 +105,7 @@ def test_every_role_against_every_view(targets, official, username):
     outcomes = {}
     for name, (method, url) in targets.items():
         outcomes[name] = getattr(client, method)(url).status_code
-    expected = {name: (200 if username in ALLOWED[name] else 403) for name in targets}
+    expected = {name: _expected(name, username) for name in targets}
     assert outcomes == expected
 
 
@@ -70,9 +119,12 @@ def test_anonymous_is_sent_to_login_everywhere(targets):
 def test_refusal_page_explains_why_in_vietnamese(targets, official):
     client = Client()
     client.force_login(official("canboxa"))
-    response = client.get(targets["second_commune_detail"][1])
+    response = client.get(targets["people_list"][1])
     assert response.status_code == 403
-    assert "nằm ngoài phạm vi quản lý của đơn vị bạn" in response.content.decode()
+    assert "Vai trò của bạn không được xem danh sách cán bộ" in response.content.decode()
+    # Out of scope, the object is simply not found, in Vietnamese too.
+    missing = client.get(targets["second_commune_detail"][1])
+    assert missing.status_code == 404 and "Không tìm thấy" in missing.content.decode()
 
 
 def test_commune_officer_lists_only_their_own_commune(demo, official):

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,7 +16,6 @@ from tiepdan.core import policy
 from tiepdan.core.security import media_page
 
 from . import probe, rules, selectors, services, session_readiness
-
 from .forms import PointForm
 from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState, Notification
 
@@ -46,11 +45,9 @@ def point_list(request):
     })
 
 
-
 @login_required
 def point_detail(request, pk):
-    point = get_object_or_404(selectors.with_status(BridgePoint.objects.select_related("organisation", "unit", "it_contact", "province_committee")), pk=pk)
-    policy.require(request.user, "bridges.view", point)
+    point = policy.get_visible_or_404(request.user, "bridges.view", selectors.with_status(BridgePoint.objects.select_related("organisation", "unit", "it_contact", "province_committee")), pk=pk)
     return render(request, "bridges/point_detail.html", {
         "point": point,
         "equipment": point.equipment.select_related("checked_by"),
@@ -65,8 +62,7 @@ def point_detail(request, pk):
 @login_required
 @require_POST
 def point_update(request, pk):
-    point = get_object_or_404(BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
-    policy.require(request.user, "bridges.manage", point)
+    point = policy.get_visible_or_404(request.user, "bridges.manage", BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
     form = PointForm(request.POST, point=point)
     if form.is_valid():
         data = form.cleaned_data
@@ -83,7 +79,7 @@ def point_update(request, pk):
 @login_required
 @require_POST
 def equipment_update(request, pk, item_pk):
-    item = get_object_or_404(EquipmentItem.objects.select_related("point__organisation", "point__province_committee"), pk=item_pk, point_id=pk)
+    item = policy.get_visible_or_404(request.user, None, EquipmentItem.objects.select_related("point__organisation", "point__province_committee"), pk=item_pk, point_id=pk)
     try:
         services.set_equipment_state(by=request.user, item=item, state=request.POST.get("state", ""), note=request.POST.get("note", ""))
         messages.success(request, f"Đã cập nhật: {item.get_kind_display()} – {item.get_state_display()}.")
@@ -109,8 +105,7 @@ def create_commune_points(request):
 @login_required
 @media_page()
 def readiness_test(request, pk):
-    point = get_object_or_404(BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
-    policy.require(request.user, "bridges.run_test", point)
+    point = policy.get_visible_or_404(request.user, "bridges.run_test", BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
     return render(request, "bridges/readiness_test.html", {"point": point})
 
 
@@ -120,9 +115,7 @@ def _json_error(message: str, status: int) -> JsonResponse:
 
 
 def _point_for_test(user, pk: int) -> BridgePoint:
-    point = get_object_or_404(BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
-    policy.require(user, "bridges.run_test", point)
-    return point
+    return policy.get_visible_or_404(user, "bridges.run_test", BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
 
 
 async def _authorised_point(request, pk):
@@ -133,6 +126,8 @@ async def _authorised_point(request, pk):
         point = await sync_to_async(_point_for_test)(user, pk)
     except PermissionDenied as exc:
         return user, None, _json_error(str(exc), 403)
+    except Http404:
+        return user, None, _json_error("Không tìm thấy điểm cầu này trong phạm vi của đơn vị bạn.", 404)
     return user, point, None
 
 

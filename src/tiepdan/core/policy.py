@@ -154,15 +154,17 @@ def require(user, action: str, obj=None) -> None:
         raise PermissionDenied(reason)
 
 
-def get_visible_or_404(user, action: str, queryset: QuerySet, **lookup):
+def get_visible_or_404(user, action: str | None, queryset: QuerySet, **lookup):
     """The object ``lookup`` finds, for ``action``: outside the user's scope it does not exist for them (404,
-    as for a matter or a session), inside it a role that may not take the action is refused (403)."""
+    as for a matter or a session), inside it a role that may not take the action is refused (403).
+    ``action`` None checks the scope only (the service called next asks for its own action)."""
     from django.http import Http404
 
     obj = queryset.filter(**lookup).first()
     if obj is None or not getattr(user, "is_authenticated", False) or user.organisation_id is None or not in_jurisdiction(user, obj):
         raise Http404("Không tìm thấy hoặc không thuộc phạm vi của đơn vị bạn.")
-    require(user, action, obj)
+    if action is not None:
+        require(user, action, obj)
     return obj
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from tiepdan.core import policy
 
@@ -29,7 +29,7 @@ def document_list(request):
 
 @login_required
 def document_download(request, pk: int, fmt: str):
-    document = get_object_or_404(IssuedDocument.objects.select_related("organisation"), pk=pk)
+    document = policy.get_visible_or_404(request.user, None, IssuedDocument.objects.select_related("organisation"), pk=pk)
     try:
         content, media_type, filename = services.open_document(by=request.user, document=document, fmt=fmt)
     except ValidationError as exc:

@@ -41,7 +41,7 @@ def room_list(request):
 @require_POST
 def open_room(request, session_id):
     Session = apps.get_model("scheduling", "ReceptionSession")
-    session = get_object_or_404(Session, pk=session_id)
+    session = policy.get_visible_or_404(request.user, None, Session.objects, pk=session_id)
     try:
         room = services.open_room(by=request.user, session=session)
     except (PermissionDenied, ValidationError) as exc:
@@ -54,6 +54,8 @@ def open_room(request, session_id):
 def room_detail(request, room_id):
     room = get_object_or_404(LiveRoom.objects.select_related("session", "province_committee"), pk=room_id)
     mine = selectors.points_for(request.user, room)
+    if not mine:  # a room of another province, or of a session one's organisation has no point in, does not exist for them
+        policy.get_visible_or_404(request.user, None, LiveRoom.objects, pk=room.pk)
     if not mine and not policy.can(request.user, "live.issue_link", room):
         raise PermissionDenied("Đơn vị của bạn không có điểm cầu trong phiên này.")
     can_links = policy.can(request.user, "live.issue_link", room)
@@ -72,6 +74,8 @@ def point_page(request, room_id, point_id):
     if refusal:
         if user is None and not link_id:
             return redirect(f"{reverse('login')}?next={request.path}")
+        if user is not None and not link_id:  # an official's point outside their scope does not exist for them
+            policy.get_visible_or_404(user, None, RoomPoint.objects, pk=point.pk)
         return render(request, "live/refused.html", {"message": refusal}, status=403)
     room = point.room
     is_console = user is not None and point.role == PointRole.CENTRAL and policy.can(user, "live.chair", room)
@@ -107,7 +111,7 @@ def redeem_link(request, token):
 @login_required
 @require_POST
 def issue_link(request, room_id, point_id):
-    point = get_object_or_404(RoomPoint, pk=point_id, room_id=room_id)
+    point = policy.get_visible_or_404(request.user, None, RoomPoint.objects.select_related("room__province_committee", "organisation"), pk=point_id, room_id=room_id)
     try:
         link, token = services.issue_join_link(by=request.user, point=point)
     except (PermissionDenied, ValidationError) as exc:
@@ -120,7 +124,7 @@ def issue_link(request, room_id, point_id):
 @login_required
 @require_POST
 def revoke_link(request, link_id):
-    link = get_object_or_404(JoinLink.objects.select_related("point__room"), pk=link_id)
+    link = policy.get_visible_or_404(request.user, None, JoinLink.objects.select_related("point__room__province_committee", "point__organisation"), pk=link_id)
     try:
         services.revoke_join_link(by=request.user, link=link, reason=request.POST.get("reason", ""))
         messages.success(request, f"Đã thu hồi đường dẫn của {link.point}.")
@@ -132,8 +136,7 @@ def revoke_link(request, link_id):
 @login_required
 def agenda(request, room_id):
     """The console's agenda panel (refreshed by htmx when the room changes)."""
-    room = get_object_or_404(LiveRoom, pk=room_id)
-    policy.require(request.user, "live.chair", room)
+    room = policy.get_visible_or_404(request.user, "live.chair", LiveRoom.objects, pk=room_id)
     items = selectors.agenda_items(room)
     done = selectors.received_item_ids(room)
     return render(request, "live/_agenda.html", {"room": room, "items": items, "done": done, "current_id": getattr(room, "current_item_id", None)})
@@ -155,7 +158,6 @@ def minutes(request, room_id):
         return JsonResponse({"error": "Chưa có vụ việc nào đang được tiếp; bắt đầu một vụ việc để ghi biên bản."}, status=404)
     # Minutes are read by the matter's own people (core.policy "live.read_minutes"), not by all who see the room.
     policy.get_visible_or_404(request.user, "live.read_minutes", apps.get_model("scheduling", "AgendaItem").objects.select_related("session__minute_taker__organisation", "session__province_committee"), pk=record.agenda_item_id)
-
     if request.method == "POST":
         fields = {k: v for k, v in data.get("fields", {}).items()}
         try:

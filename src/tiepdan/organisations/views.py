@@ -112,8 +112,7 @@ def organisation_list(request):
 
 @login_required
 def organisation_detail(request, pk):
-    org = get_object_or_404(Organisation.objects.select_related("unit", "parent"), pk=pk)
-    policy.require(request.user, "organisations.view", org)
+    org = policy.get_visible_or_404(request.user, "organisations.view", Organisation.objects.select_related("unit", "parent"), pk=pk)
     people = selectors.visible_people(request.user).filter(organisation=org) if policy.can(request.user, "people.view") else User.objects.none()
     children = org.children.select_related("unit").order_by("name")[:500]
     return render(request, "organisations/organisation_detail.html", {"org": org, "people": people, "children": children})
@@ -164,7 +163,7 @@ def authorisations(request):
 @login_required
 @require_POST
 def revoke_authorisation(request, pk):
-    grant = get_object_or_404(DelegationOfAuthority, pk=pk)
+    grant = policy.get_visible_or_404(request.user, None, DelegationOfAuthority.objects.select_related("chairman__organisation"), pk=pk)
     try:
         services.revoke_authorisation(by=request.user, grant=grant, reason=request.POST.get("reason", ""))
         messages.success(request, "Đã thu hồi ủy quyền.")
