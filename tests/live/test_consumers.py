@@ -1,7 +1,12 @@
 """The signalling WebSocket, driven with Channels' WebsocketCommunicator through the real ASGI stack
 (origin check, session cookie, routing): who is refused and closed, the lobby, relay only between admitted points."""
 import asyncio
+import atexit
+import json
 import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -32,17 +37,32 @@ def _communicator(point, cookie: bytes) -> WebsocketCommunicator:
 
 
 _views: dict[int, dict] = {}  # the room as each communicator's browser would hold it
+_MERGE_DELTA = Path(__file__).resolve().parents[1] / "js" / "merge-delta-lines.mjs"
+_node: subprocess.Popen | None = None
+
+
+def _merge_delta(current: dict, delta: dict) -> dict:
+    """signalling.js mergeDelta itself, run by Node: the server's deltas are checked against the client that reads them."""
+    global _node
+    if _node is None:
+        node = shutil.which("node")
+        assert node, "node is needed: these tests rebuild the room with the browser's own mergeDelta (signalling.js)"
+        # One process for every delta of the run: a Node start per message would slow each scenario past its timeouts.
+        _node = subprocess.Popen([node, str(_MERGE_DELTA)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        atexit.register(_node.kill)
+    _node.stdin.write(json.dumps([current, delta]) + "\n")
+    _node.stdin.flush()
+    line = _node.stdout.readline()
+    assert line, "the Node process running mergeDelta has ended"
+    return json.loads(line)
 
 
 def _merge(comm, msg) -> dict | None:
-    """The room as the browser sees it after ``msg`` (signalling.js mergeDelta): welcome/room set it, delta patches it."""
+    """The room as the browser sees it after ``msg``: welcome/room set it, delta patches it (signalling.js onMessage)."""
     if msg["type"] in ("welcome", "room"):
         _views[id(comm)] = msg
     elif msg["type"] == "delta" and id(comm) in _views:
-        current = _views[id(comm)]
-        changed = {p["id"]: p for p in msg["points"]}
-        points = [changed.pop(p["id"], p) for p in current["points"]] + list(changed.values())
-        _views[id(comm)] = {**current, "points": points, "room": msg.get("room", current["room"]), "events": msg.get("events", current["events"])}
+        _views[id(comm)] = _merge_delta(_views[id(comm)], msg)
     else:
         return None
     return _views[id(comm)]
