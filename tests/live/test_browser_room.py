@@ -168,7 +168,7 @@ def test_console_runs_the_agenda_and_minutes_survive_closing_the_browser(make_se
     chair.get_by_role("button", name="Bắt đầu phiên").click()
     chair.locator("#room-state", has_text="Đang tiếp công dân").wait_for()
     chair.get_by_role("button", name="Gọi vụ việc tiếp theo").click()
-    chair.locator("#current-matter", has_text="Vụ việc số 1").wait_for()
+    chair.locator("#current-matter", has_text=f"Vụ việc số {first.matter_id}:").wait_for()
     chair.locator("#agenda li.current", has_text="Khiếu nại bồi thường đất đai số 1").wait_for()
     chair.locator("#timer", has_text="Đã tiếp").wait_for()
     chair.get_by_label("Nội dung công dân trình bày").fill("Công dân đề nghị xem xét lại giá bồi thường.")

@@ -419,3 +419,248 @@ def test_a_connection_that_fails_does_not_cost_the_points_after_it_the_change():
 
     browsers = async_to_sync(scenario)()
     assert [len(b.got) for b in browsers] == [1, 0, 1]
+
+
+# --- Several devices at one point, each with its role --------------------------------------------------
+def _device(cookie: bytes, key: str) -> bytes:
+    """The session cookie plus this browser's device cookie (set by the point page in a real browser)."""
+    return b"; ".join(c for c in (cookie, f"tiepdan_live_device={key}".encode()) if c)
+
+
+def _at(point, cookie: bytes, role: str = "") -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://testserver"), (b"cookie", cookie)]
+    query = f"?role={role}" if role else ""
+    return WebsocketCommunicator(application, f"/ws/phong-truc-tuyen/{point.room_id}/diem/{point.pk}/{query}", headers=headers)
+
+
+def test_the_chair_and_the_minute_taker_sit_at_the_central_point_at_once_and_the_chair_sees_both(make_session, official):
+    board = official("bantcd")
+    room = services.open_room(by=board, session=make_session(communes=1, minute_taker="thanhtra"))
+    central = room.central_point()
+    chair_cookie = _device(_cookie_for(board), "may-chu-tri-000000000001")
+    minutes_cookie = _device(_cookie_for(official("thanhtra")), "may-ghi-bien-ban-0000001")
+
+    async def scenario():
+        chair, minutes = _at(central, chair_cookie), _at(central, minutes_cookie)
+        assert (await chair.connect())[0]
+        welcome = await _until(chair, "welcome")
+        assert welcome["device"]["role"] == "console" and welcome["device"]["media"] is True and welcome["can_chair"] is True
+        assert (await minutes.connect())[0]
+        taker = await _until(minutes, "welcome")
+        assert taker["device"]["role"] == "minutes" and taker["device"]["media"] is False and taker["can_chair"] is False
+        assert taker["credentials"] is None  # it takes no part in the media
+        listed = await _until(chair, "devices", lambda m: len(m["devices"]) == 2)
+        assert {(d["role"], d["who"]) for d in listed["devices"]} == {("console", board.get_full_name()), ("minutes", official("thanhtra").get_full_name())}
+        # Both stay connected: the minute-taker's arrival closed nothing.
+        assert await chair.receive_nothing(timeout=0.5) or (await chair.receive_json_from())["type"] not in ("replaced", "refused")
+        await chair.send_json_to({"type": "ping"})
+        assert (await _until(chair, "pong"))["type"] == "pong"
+        await minutes.send_json_to({"type": "ping"})
+        assert (await _until(minutes, "pong"))["type"] == "pong"
+        await minutes.disconnect()
+        await _until(chair, "devices", lambda m: [d["role"] for d in m["devices"]] == ["console"])
+        await chair.disconnect()
+
+    async_to_sync(scenario)()
+    central.refresh_from_db()
+    assert central.devices.filter(role="minutes").exists()
+
+
+def test_an_inspector_at_the_central_point_is_refused_the_console_and_the_chair_is_not_cut_off(room, official, demo):
+    from tiepdan.live.models import RoomPoint
+
+    board = official("bantcd")
+    central = room.central_point()
+    # The Chairman's committee hosts the session: every provincial unit's official may sit at that point.
+    RoomPoint.objects.filter(pk=central.pk).update(organisation=demo["committee"])
+    inspector = official("thanhtra")
+    chair_cookie = _device(_cookie_for(board), "may-chu-tri-000000000001")
+
+    async def scenario():
+        chair = _at(central, chair_cookie)
+        assert (await chair.connect())[0]
+        await _until(chair, "welcome")
+        intruder = _at(central, _device(_cookie_for(inspector), "may-thanh-tra-0000000001"), role="console")
+        assert (await intruder.connect())[0]
+        welcome = await _until(intruder, "welcome")
+        assert welcome["device"]["role"] == "observer" and welcome["can_chair"] is False
+        assert "Chỉ người chủ trì phiên" in welcome["device"]["note"]
+        await intruder.send_json_to({"type": "command", "command": "start"})
+        assert "Chỉ người điều hành" in (await _until(intruder, "error"))["message"]
+        # The chair is still in charge: it sees the inspector's device and its commands work.
+        listed = await _until(chair, "devices", lambda m: len(m["devices"]) == 2)
+        assert {d["role"] for d in listed["devices"]} == {"console", "observer"}
+        await chair.send_json_to({"type": "command", "command": "start"})
+        await _until(chair, "room", lambda m: m["room"]["state"] == "live")
+        await intruder.disconnect()
+        await chair.disconnect()
+
+    async_to_sync(scenario)()
+    central.refresh_from_db()
+    assert central.devices.get(role="console").user == board
+
+
+def test_a_second_media_device_waits_as_observer_until_the_chair_grants_it(room, commune_point, official):
+    board = official("bantcd")
+    services.admit(by=board, point=services.device_connected(point=commune_point, channel_name="x")[0])
+    services.device_disconnected(conn=commune_point.devices.get().conn)
+    hall_user = official("chutichxa")
+    chair_cookie = _device(_cookie_for(board), "may-chu-tri-000000000001")
+    camera_pc = _device(_cookie_for(hall_user), "may-camera-hoi-truong-01")
+    laptop = _device(_cookie_for(hall_user), "may-xach-tay-0000000001")
+
+    async def scenario():
+        chair = _at(room.central_point(), chair_cookie)
+        assert (await chair.connect())[0]
+        await _until(chair, "welcome")
+        first, second = _at(commune_point, camera_pc), _at(commune_point, laptop)
+        assert (await first.connect())[0]
+        assert (await _until(first, "welcome"))["device"]["media"] is True
+        assert (await second.connect())[0]
+        waiting = await _until(second, "welcome")
+        assert waiting["device"]["role"] == "observer" and "gửi đề nghị tới người chủ trì" in waiting["device"]["note"]
+        asked = await _until(chair, "devices", lambda m: any(d["requests_media"] for d in m["devices"]))
+        request = next(d for d in asked["devices"] if d["requests_media"])
+        # Until the chair decides, the waiting device relays nothing.
+        await second.send_json_to({"type": "signal", "to": str(room.central_point().pk), "data": {"candidate": "c"}})
+        await _assert_no_signal(chair)
+        await chair.send_json_to({"type": "command", "command": "grant_media", "device": request["id"]})
+        granted = await _until(second, "device")
+        assert granted["device"]["media"] is True and granted["credentials"]["topology"] == "mesh"
+        demoted = await _until(first, "device")
+        assert demoted["device"]["media"] is False and demoted["device"]["role"] == "observer"
+        await _until(chair, "room", lambda m: next(p for p in m["points"] if p["id"] == str(commune_point.pk))["conn"] == granted["conn"])
+        for comm in (first, second, chair):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+    assert room.events.filter(kind="media_granted", point=commune_point).exists()
+
+
+def test_the_same_browser_reloading_replaces_only_its_own_device(room, official):
+    board = official("bantcd")
+    central = room.central_point()
+    session = _cookie_for(board)
+
+    async def scenario():
+        old, other = _at(central, _device(session, "may-chu-tri-000000000001")), _at(central, _device(session, "may-khac-00000000000002"), role="observer")
+        assert (await old.connect())[0]
+        await _until(old, "welcome")
+        assert (await other.connect())[0]
+        await _until(other, "welcome")
+        again = _at(central, _device(session, "may-chu-tri-000000000001"))
+        assert (await again.connect())[0]
+        assert (await _until(again, "welcome"))["device"]["media"] is True
+        assert "cửa sổ khác" in (await _until(old, "replaced"))["message"]
+        assert await old.receive_output(timeout=5) == {"type": "websocket.close", "code": 4002}
+        await other.send_json_to({"type": "ping"})
+        await _until(other, "pong")  # the other browser was not cut off
+        for comm in (old, other, again):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+# --- Quality only for the chair and the point itself ----------------------------------------------------
+def test_the_welcome_carries_other_points_quality_only_to_the_chair(room, official):
+    board = official("bantcd")
+    first, second = list(room.points.exclude(role="central").order_by("pk"))[:2]
+    for point in (first, second):
+        services.admit(by=board, point=point)
+    point, device = services.device_connected(point=first, channel_name="x")
+    services.report_quality(point=point, conn=device.conn, quality={"rtt_ms": 42, "loss_pct": 0.5})
+    services.device_disconnected(conn=device.conn)
+    services.report_quality  # noqa: B018 (the figures stay stored after it left)
+    from tiepdan.live.models import RoomPoint
+
+    RoomPoint.objects.filter(pk=first.pk).update(quality={"rtt_ms": 42.0, "loss_pct": 0.5})
+    cookies = [_cookie_for(board), _cookie_for(link_token=services.issue_join_link(by=board, point=second)[1])]
+
+    async def scenario():
+        chair, other = _communicator(room.central_point(), cookies[0]), _communicator(second, cookies[1])
+        assert (await other.connect())[0]
+        welcome = await _until(other, "welcome")
+        assert str(first.pk) not in welcome["quality"]
+        assert all("quality" not in p for p in welcome["points"])
+        assert (await chair.connect())[0]
+        assert (await _until(chair, "welcome"))["quality"][str(first.pk)]["rtt_ms"] == 42.0
+        await chair.send_json_to({"type": "command", "command": "spotlight", "point": str(first.pk)})
+        pushed = await _until(other, "delta")  # and no push of the whole room or of a change carries them
+        assert all("quality" not in p for p in pushed.get("points", []))
+        for comm in (chair, other):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+# --- Bounds on what one connection may send ------------------------------------------------------------
+def _two_halls_admitted(room, board):
+    halls = list(room.points.exclude(role="central").order_by("pk"))[:2]
+    for point in halls:
+        services.admit(by=board, point=point)
+    return halls, [_cookie_for(link_token=services.issue_join_link(by=board, point=p)[1]) for p in halls]
+
+
+def test_an_oversized_frame_is_refused_and_not_relayed(room, official, settings):
+    board = official("bantcd")
+    (hall, _), (hall_cookie, _) = _two_halls_admitted(room, board)
+    central = room.central_point()
+    chair_cookie = _cookie_for(board)
+
+    async def scenario():
+        chair, sender = _communicator(central, chair_cookie), _communicator(hall, hall_cookie)
+        assert (await chair.connect())[0]
+        await _until(chair, "welcome")
+        assert (await sender.connect())[0]
+        await _until(sender, "welcome")
+        big = "x" * (settings.LIVE_MAX_MESSAGE_BYTES + 1)
+        await sender.send_json_to({"type": "signal", "to": str(central.pk), "data": {"sdp": big}})
+        refused = await _until(sender, "error")
+        assert "quá lớn" in refused["message"] and str(settings.LIVE_MAX_MESSAGE_BYTES) in refused["message"]
+        await _assert_no_signal(chair)
+        # A normal message from the same point still passes.
+        await sender.send_json_to({"type": "signal", "to": str(central.pk), "data": {"candidate": "c"}})
+        assert (await _until(chair, "signal"))["data"] == {"candidate": "c"}
+        for comm in (chair, sender):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_flood_beyond_the_rate_is_refused_while_another_point_is_still_served(room, official, settings, caplog):
+    settings.LIVE_MAX_MESSAGES_PER_S = 5
+    settings.LIVE_MESSAGE_BURST = 20
+    board = official("bantcd")
+    (flooder_point, calm_point), (flood_cookie, calm_cookie) = _two_halls_admitted(room, board)
+    central = room.central_point()
+    chair_cookie = _cookie_for(board)
+    sent = 400
+
+    async def scenario():
+        chair, flooder, calm = _communicator(central, chair_cookie), _communicator(flooder_point, flood_cookie), _communicator(calm_point, calm_cookie)
+        for comm in (chair, flooder, calm):
+            assert (await comm.connect())[0]
+            await _until(comm, "welcome")
+        for i in range(sent):
+            await flooder.send_json_to({"type": "signal", "to": str(central.pk), "data": {"n": i}})
+        assert "quá nhiều tin nhắn" in (await _until(flooder, "error"))["message"]
+        await calm.send_json_to({"type": "signal", "to": str(central.pk), "data": {"calm": True}})
+        relayed_from_flooder = 0
+        while True:
+            msg = await _until(chair, "signal")
+            if msg["from"] == str(calm_point.pk):
+                break
+            relayed_from_flooder += 1
+        assert msg["data"] == {"calm": True}
+        while not await chair.receive_nothing(timeout=0.3):
+            if (await chair.receive_json_from())["type"] == "signal":
+                relayed_from_flooder += 1
+        # The burst and what the rate refilled meanwhile, not the flood.
+        assert relayed_from_flooder < sent / 4, relayed_from_flooder
+        for comm in (chair, flooder, calm):
+            await comm.disconnect()
+
+    with caplog.at_level("WARNING", logger="tiepdan.live.consumers"):
+        async_to_sync(scenario)()
+    refusals = [r for r in caplog.records if "messages refused" in r.getMessage()]
+    assert len(refusals) == 1  # logged once for the window, not once per message

@@ -9,7 +9,7 @@ from tiepdan.live.models import EventKind, MatterMinutes
 def live_room(room, official):
     chair = official("bantcd")
     for p in room.points.exclude(role="central"):
-        services.point_connected(point=p, channel_name=f"c{p.pk}")
+        services.device_connected(point=p, channel_name=f"c{p.pk}")
         services.admit(by=chair, point=p)
     return services.start_session(by=chair, room=room)
 

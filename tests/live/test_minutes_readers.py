@@ -31,7 +31,7 @@ EXPECTED = {
 def minutes_room(room, agenda, official, demo):
     chair = official("bantcd")
     for p in room.points.exclude(role="central"):
-        services.point_connected(point=p, channel_name=f"c{p.pk}")
+        services.device_connected(point=p, channel_name=f"c{p.pk}")
         services.admit(by=chair, point=p)
     room = services.start_session(by=chair, room=room)
     invited, other = agenda(room, 2)

@@ -39,11 +39,11 @@ def test_opening_is_refused_to_a_commune_officer_and_to_another_province(make_se
 
 def test_a_commune_point_waits_in_the_lobby_until_admitted_then_rejoins_directly(room, official):
     commune = _point(room)
-    point, conn = services.point_connected(point=commune, channel_name="c1")
+    point, device = services.device_connected(point=commune, channel_name="c1")
     assert point.status == PointStatus.LOBBY
     services.admit(by=official("bantcd"), point=point)
-    services.point_disconnected(point=point, conn=conn)
-    point, _ = services.point_connected(point=point, channel_name="c2")
+    services.device_disconnected(conn=device.conn)
+    point, _ = services.device_connected(point=point, channel_name="c2")
     assert point.status == PointStatus.ADMITTED
     assert point.reconnects == 1
     kinds = list(RoomEvent.objects.filter(room=room, point=point).values_list("kind", flat=True))
@@ -52,18 +52,19 @@ def test_a_commune_point_waits_in_the_lobby_until_admitted_then_rejoins_directly
 
 def test_a_stale_disconnect_after_a_reload_does_not_mark_the_point_gone(room):
     central = room.central_point()
-    _, old = services.point_connected(point=central, channel_name="a")
-    point, new = services.point_connected(point=central, channel_name="b")
-    services.point_disconnected(point=point, conn=old)
+    # The same browser (its device cookie) reloads: the new connection replaces its own old one.
+    _, old = services.device_connected(point=central, channel_name="a", device_key="browser-of-the-hall-1")
+    point, new = services.device_connected(point=central, channel_name="b", device_key="browser-of-the-hall-1")
+    services.device_disconnected(conn=old.conn)
     point.refresh_from_db()
-    assert point.connected is True and point.conn == new
+    assert point.connected is True and point.conn == new.conn
 
 
 def test_giving_the_floor_opens_one_microphone_and_closes_the_previous(room, official):
     chair = official("bantcd")
     first, second = _point(room, index=0), _point(room, index=1)
     for p in (first, second):
-        services.point_connected(point=p, channel_name=str(p.pk))
+        services.device_connected(point=p, channel_name=str(p.pk))
         services.admit(by=chair, point=p)
     services.give_floor(by=chair, point=first)
     services.give_floor(by=chair, point=second)
@@ -76,7 +77,7 @@ def test_an_observer_point_is_not_given_the_floor(make_session, official):
     chair = official("bantcd")
     room = services.open_room(by=chair, session=make_session(communes=1, observer=True))
     observer = room.points.get(role="observer")
-    services.point_connected(point=observer, channel_name="o")
+    services.device_connected(point=observer, channel_name="o")
     services.admit(by=chair, point=observer, as_observer=True)
     with pytest.raises(ValidationError, match="chỉ tham dự theo dõi"):
         services.give_floor(by=chair, point=observer)
@@ -85,7 +86,7 @@ def test_an_observer_point_is_not_given_the_floor(make_session, official):
 def test_removing_a_point_needs_a_reason_and_clears_its_spotlight(room, official):
     chair = official("bantcd")
     p = _point(room)
-    services.point_connected(point=p, channel_name="x")
+    services.device_connected(point=p, channel_name="x")
     services.admit(by=chair, point=p)
     services.give_floor(by=chair, point=p)
     with pytest.raises(ValidationError, match="lý do"):
@@ -129,12 +130,16 @@ def test_room_events_are_append_only(room):
         event.delete()
 
 
-def test_a_join_link_opens_once_and_is_stored_only_as_a_hash(room, official):
+def test_a_join_link_binds_the_first_browser_and_is_stored_only_as_hashes(room, official):
     link, token = services.issue_join_link(by=official("bantcd"), point=_point(room))
     assert token not in link.token_hash
-    assert services.redeem_join_link(token=token).pk == link.pk
-    with pytest.raises(PermissionDenied, match="chỉ dùng một lần"):
-        services.redeem_join_link(token=token)
+    assert services.redeem_join_link(token=token, device_key="may-xa-na-duong-0001").pk == link.pk
+    link.refresh_from_db()
+    assert link.device_hash and "may-xa-na-duong-0001" not in link.device_hash
+    # The same browser comes back (a reload, a crash): let in again; another browser: refused.
+    assert services.redeem_join_link(token=token, device_key="may-xa-na-duong-0001").pk == link.pk
+    with pytest.raises(PermissionDenied, match="đã được mở trên một máy khác"):
+        services.redeem_join_link(token=token, device_key="may-khac-0002")
 
 
 def test_revoked_and_expired_links_are_refused(room, official):
@@ -142,10 +147,10 @@ def test_revoked_and_expired_links_are_refused(room, official):
     link, token = services.issue_join_link(by=board, point=_point(room))
     services.revoke_join_link(by=board, link=link, reason="Gửi nhầm")
     with pytest.raises(PermissionDenied, match="thu hồi"):
-        services.redeem_join_link(token=token)
+        services.redeem_join_link(token=token, device_key="may-xa-0001")
     _, token2 = services.issue_join_link(by=board, point=_point(room), valid_for=dt.timedelta(seconds=-1))
     with pytest.raises(PermissionDenied, match="hết hạn"):
-        services.redeem_join_link(token=token2)
+        services.redeem_join_link(token=token2, device_key="may-xa-0001")
 
 
 def test_who_may_connect_as_which_point(room, official, make_official, other_province, demo):

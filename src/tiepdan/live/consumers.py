@@ -1,33 +1,66 @@
 """The room's signalling over the app's WebSocket: thin, every state change goes through ``services``.
 
-One connection per point's browser. Authorisation is checked here, at the WebSocket:
-an official's session or a join link redeemed in this browser, for THIS point of
-THIS room; anything else is told why and closed (code 4403). SDP and ICE are
-relayed only between admitted points.
+One connection per browser (a device: ``RoomDevice``); a point may have several, each
+with a role (``rules.device_role``), and only its media device takes part in the media.
+Authorisation is checked here, at the WebSocket: an official's session or a join link
+redeemed in this browser, for THIS point of THIS room; anything else is told why and
+closed (code 4403). SDP and ICE are relayed only between the media devices of admitted
+points. Each message is bounded in size and each connection in rate (settings
+LIVE_MAX_MESSAGE_BYTES, LIVE_MAX_MESSAGES_PER_S, LIVE_MESSAGE_BURST): what is over is
+refused and not relayed, and a connection that keeps flooding is closed (4429).
 """
 from __future__ import annotations
 
 import asyncio
 import collections
 import json
+import logging
 import time
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-
-from tiepdan.core import policy
 
 from . import realtime, services
 from .backends import backend_for
 from .hub import Unfinished, hub_for, send_now
 from .models import PointStatus, RoomPoint
-from .selectors import room_snapshot
+from .selectors import room_devices, room_quality, room_snapshot
+
+log = logging.getLogger(__name__)
 
 REFUSED = 4403
 REMOVED = 4001
 REPLACED = 4002
+FLOODED = 4429
 QUALITY_MIN_INTERVAL_S = 1.5
+DEVICE_COOKIE = "tiepdan_live_device"
+# Refusals are counted, told and logged once per window; this many refused in one window is abuse.
+FLOOD_WINDOW_S = 5.0
+FLOOD_CLOSE_AFTER = 3  # windows in a row with refusals, or oversized frames in one window
+TOO_BIG = "Tin nhắn gửi lên phòng họp quá lớn ({size} byte, tối đa {limit} byte), đã bị từ chối và không được chuyển tiếp."
+TOO_FAST = "Điểm cầu gửi quá nhiều tin nhắn ({count} tin bị từ chối trong {window:.0f} giây); các tin vượt mức không được chuyển tiếp."
+FLOOD_CLOSED = "Kết nối gửi quá nhiều hoặc quá lớn dữ liệu nên đã bị ngắt. Trình duyệt sẽ tự kết nối lại; nếu lặp lại, vui lòng báo kỹ thuật viên."
+
+
+class TokenBucket:
+    """Each connection's allowance: ``rate_per_s`` on average, ``burst`` at once (a point joining a star sends many ICE candidates)."""
+
+    def __init__(self, rate_per_s: float, burst: int):
+        self.rate_per_s, self.burst = rate_per_s, burst
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate_per_s)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 def _message(exc: Exception) -> str:
@@ -44,6 +77,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     mirror = None
     backlog: collections.deque | None = None
     backend_name: str | None = None
+    can_chair = False
+    holds_media = False
 
     async def close(self, code=None, reason=None):
         # Group messages already queued keep arriving until the disconnect; none may be sent after the close.
@@ -65,6 +100,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.user = user if user is not None and user.is_authenticated else None
         session = self.scope.get("session")
         self.link_id = (session.get("live_links", {}) if session is not None else {}).get(str(self.point_id))
+        cookies = self.scope.get("cookies") or {}
+        self.device_key = cookies.get(DEVICE_COOKIE, "")
+        self.asks = (parse_qs(self.scope.get("query_string", b"").decode()).get("role") or [""])[0]
+        self.bucket = TokenBucket(settings.LIVE_MAX_MESSAGES_PER_S, settings.LIVE_MESSAGE_BURST)
+        self.window_at, self.refused_in_window, self.oversized_in_window, self.flooded_windows = time.monotonic(), 0, 0, 0
         refusal, point = await database_sync_to_async(self._authorise)()
         await self.accept()
         # Room messages go straight to the server (config.asgi.KeepServerSend); tests without it use the stack's.
@@ -78,7 +118,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.backlog = collections.deque()
         self.hub = hub_for(self.channel_layer)
         self.mirror = await self.hub.join(self)
-        point, self.conn = await database_sync_to_async(services.point_connected)(point=point, channel_name=self.channel_name, user=self.user)
+        point, device = await database_sync_to_async(services.device_connected)(
+            point=point, channel_name=self.channel_name, user=self.user, link_id=self.link_id, device_key=self.device_key, asks=self.asks)
+        self.conn, self.device = device.conn, device
+        self.can_chair, self.holds_media = device.role == "console", device.media
         welcome = await database_sync_to_async(self._welcome)(point)
         await self.send_json(welcome)
         self._start_drain()
@@ -87,35 +130,84 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         point = RoomPoint.objects.select_related("room", "room__province_committee", "organisation").filter(pk=self.point_id, room_id=self.room_id).first()
         if point is None:
             return "Không tìm thấy điểm cầu này trong phòng họp.", None
-        refusal = services.connection_refusal(user=self.user, link_id=self.link_id, point=point)
-        self.can_chair = refusal is None and self.user is not None and point.role == "central" and policy.can(self.user, "live.chair", point.room)
-        return refusal, point
+        return services.connection_refusal(user=self.user, link_id=self.link_id, point=point), point
 
     def _welcome(self, point: RoomPoint) -> dict:
         snapshot, channels = room_snapshot(self.room_id)
+        self.backend_name = snapshot["room"]["backend"]
         # Read after this process listened: at least as new as any delta still on its way, and a
         # delta older than it only repeats states the next push corrects.
         self.mirror.take_snapshot(snapshot, channels)
-        return {
+        welcome = {
             "type": "welcome",
             "self": {"id": str(point.pk), "name": point.name, "role": point.role},
             "conn": self.conn,
+            "device": self._device_view(self.device.role, self.device.media, getattr(self.device, "note", "")),
             "can_chair": self.can_chair,
-            "credentials": self._credentials(),
+            "credentials": self._credentials() if self.holds_media else None,
             **snapshot,
+            # Measured quality: every point's for the chair, its own for a point, nobody else's.
+            "quality": room_quality(self.room_id, point_id=None if self.can_chair else self.point_id),
         }
+        if self.can_chair:
+            welcome["devices"] = room_devices(self.room_id)
+        return welcome
+
+    def _device_view(self, role: str, media: bool, note: str = "") -> dict:
+        from .models import DeviceRole
+
+        return {"id": str(self.device.pk), "role": role, "role_label": DeviceRole(role).label, "media": media, "note": note}
 
     async def disconnect(self, code):
         self.closing = True
         if self.mirror is not None:
             await self.hub.leave(self)
         if self.conn:
-            point = RoomPoint(pk=self.point_id)
-            await database_sync_to_async(services.point_disconnected)(point=point, conn=self.conn, user=self.user)
+            await database_sync_to_async(services.device_disconnected)(conn=self.conn, user=self.user)
 
     # --- From the browser ------------------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Bound every message before it is decoded: its size, and this connection's rate."""
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.LIVE_MAX_MESSAGE_BYTES:
+            self.oversized_in_window += 1
+            await self._refuse(TOO_BIG.format(size=size, limit=settings.LIVE_MAX_MESSAGE_BYTES), why="oversized", size=size)
+            return
+        if not self.bucket.take():
+            await self._refuse(None, why="rate")
+            return
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+        except ValueError:  # not JSON (json.JSONDecodeError): nothing a browser of ours sends
+            await self.send_json({"type": "error", "message": "Tin nhắn gửi lên phòng họp không đúng định dạng, đã bị bỏ qua."})
+
+    async def _refuse(self, message: str | None, *, why: str, size: int = 0) -> None:
+        """Refuse one message: tell this browser and log it once per window, not per message; close on abuse."""
+        now = time.monotonic()
+        if now - self.window_at >= FLOOD_WINDOW_S:
+            self.flooded_windows = self.flooded_windows + 1 if self.refused_in_window else 0
+            self.window_at, self.refused_in_window, self.oversized_in_window = now, 0, 1 if why == "oversized" else 0
+        self.refused_in_window += 1
+        if message is not None or self.refused_in_window == 1:
+            await self.send_json({"type": "error", "message": message or TOO_FAST.format(count=self.refused_in_window, window=FLOOD_WINDOW_S)})
+        if self.refused_in_window == 1:
+            log.warning("live room %s point %s conn %s: messages refused (%s, %s bytes); counted for %.0f s", self.room_id, self.point_id, self.conn or "-", why, size, FLOOD_WINDOW_S)
+        abuse = self.oversized_in_window >= FLOOD_CLOSE_AFTER or self.refused_in_window > 10 * settings.LIVE_MESSAGE_BURST or self.flooded_windows >= FLOOD_CLOSE_AFTER
+        if abuse and not self.closing:
+            log.warning("live room %s point %s conn %s: closed for flooding (%s refused in this window)", self.room_id, self.point_id, self.conn or "-", self.refused_in_window)
+            await database_sync_to_async(self._audit_flood)(why)
+            await self.send_json({"type": "error", "message": FLOOD_CLOSED})
+            await self.close(code=FLOODED)
+
+    def _audit_flood(self, why: str) -> None:
+        from tiepdan.core import audit
+
+        point = RoomPoint.objects.filter(pk=self.point_id).first()
+        if point is not None:
+            audit.record(actor=self.user, action="live.flood_closed", obj=point, changes={"conn": self.conn, "why": why, "refused": self.refused_in_window})
+
     async def receive_json(self, content, **kwargs):
-        if not self.conn:
+        if not self.conn or not isinstance(content, dict):
             return
         kind = content.get("type")
         if kind == "signal":
@@ -141,13 +233,20 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _relay(self, content):
         to = str(content.get("to"))
+        if not self.holds_media:
+            return  # a console, minutes or observer device takes no part in the media
         if self.mirror.status_of(self.point_key) != PointStatus.ADMITTED or self.mirror.status_of(to) != PointStatus.ADMITTED:
             return  # only between admitted points
         channel = self.mirror.channels.get(to)
         if channel:
-            await self.channel_layer.send(channel, {"type": "relay.signal", "from": str(self.point_id), "from_conn": self.conn, "data": content.get("data")})
+            try:
+                await self.channel_layer.send(channel, {"type": "relay.signal", "from": str(self.point_id), "from_conn": self.conn, "data": content.get("data")})
+            except ChannelFull:
+                log.warning("live room %s: signal from point %s to point %s dropped, its queue is full", self.room_id, self.point_id, to)
 
     async def _quality(self, quality: dict):
+        if not self.holds_media or not isinstance(quality, dict):
+            return
         now = time.monotonic()
         if now - self.last_quality < QUALITY_MIN_INTERVAL_S:
             return
@@ -205,6 +304,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             services.set_timer(by=by, room=room, minutes=int(content.get("minutes") or 0))
         elif name == "screen":
             services.note_screen_share(by=by, room=room, on=bool(content.get("on")))
+        elif name in ("grant_media", "deny_media"):
+            from .models import RoomDevice
+
+            device = RoomDevice.objects.filter(pk=int(content.get("device") or 0), point__room=room).first()
+            if device is None:
+                raise ValidationError("Không tìm thấy thiết bị này trong phòng họp.")
+            (services.grant_media if name == "grant_media" else services.deny_media)(by=by, device=device)
         else:
             raise ValidationError("Lệnh điều hành không hợp lệ.")
 
@@ -270,18 +376,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         mine = self.mirror.points.get(self.point_key)
         if mine is None or not self.conn:
             return False  # before the welcome: what it says is in the welcome
-        removed = mine["status"] == PointStatus.REMOVED and not self.can_chair
-        replaced = bool(mine["conn"]) and mine["conn"] != self.conn
-        if not (removed or replaced):
+        # Another device taking the point's media is no reason to close this one: a device is
+        # replaced only by its own browser coming back (``device_replaced``).
+        if not (mine["status"] == PointStatus.REMOVED and not self.can_chair):
             return False
-        point = await database_sync_to_async(RoomPoint.objects.filter(pk=self.point_id).values("status", "conn").first)()
-        if point is not None and point["status"] == PointStatus.REMOVED and not self.can_chair:
+        point = await database_sync_to_async(RoomPoint.objects.filter(pk=self.point_id).values("status").first)()
+        if point is not None and point["status"] == PointStatus.REMOVED:
             await self.send_json({"type": "removed", "message": "Người chủ trì đã mời điểm cầu của bạn ra khỏi phiên."})
             await self.close(code=REMOVED)
-            return True
-        if point is not None and point["conn"] and point["conn"] != self.conn:
-            await self.send_json({"type": "replaced", "message": "Điểm cầu này vừa được mở ở một cửa sổ khác; cửa sổ này đã ngắt."})
-            await self.close(code=REPLACED)
             return True
         return False
 
@@ -295,6 +397,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "refused", "message": refusal})
             await self.close(code=REFUSED)
 
-    # --- To this point alone -----------------------------------------------------------------------------
+    # --- To this device alone -----------------------------------------------------------------------------
+    async def device_replaced(self, event):
+        await self.send_json({"type": "replaced", "message": "Trình duyệt này vừa mở lại điểm cầu ở một cửa sổ khác; cửa sổ này đã ngắt."})
+        await self.close(code=REPLACED)
+
+    async def device_changed(self, event):
+        """The chair moved the point's media to or from this device."""
+        self.holds_media = bool(event["media"])
+        view = self._device_view(event["role"], self.holds_media, event.get("note", ""))
+        credentials = await database_sync_to_async(self._credentials)() if self.holds_media else None
+        await self.send_json({"type": "device", "device": view, "conn": self.conn, "credentials": credentials})
+
     async def relay_signal(self, event):
         await self.send_json({"type": "signal", "from": event["from"], "from_conn": event["from_conn"], "data": event["data"]})

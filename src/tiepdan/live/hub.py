@@ -15,7 +15,8 @@ the room in this process. A connection whose socket is full gets the rest queued
 it (``RoomConsumer.deliver``), never the others.
 
 Who gets what: room changes go to every point (the media back ends need the points'
-states); a point's measured connection quality goes only to the chair and to that point.
+states); a point's measured connection quality goes only to the chair and to that point;
+the list of devices at every point goes only to the chair's consoles.
 """
 from __future__ import annotations
 
@@ -192,6 +193,11 @@ class Hub:
             text = _encode({"type": "quality", "point_id": message["point_id"], "quality": message["quality"]})
             for connection in list(mirror.connections):
                 if connection.can_chair or connection.point_key == message["point_id"]:
+                    connection.deliver(text)
+        elif kind == "room.devices":
+            text = _encode({"type": "devices", "devices": message["devices"]})
+            for connection in list(mirror.connections):
+                if connection.can_chair:
                     connection.deliver(text)
         elif kind == "room.kick":
             for connection in list(mirror.connections):

@@ -143,9 +143,10 @@ def hash_token(token: str) -> str:
 class JoinLink(models.Model):
     """Đường dẫn tham gia: a one-time token for one point of one session.
 
-    A commune hall's PC needs no official's password: the link is opened once
-    in that browser, which then holds the grant in its session. Only the hash
-    is stored; the token is shown once, when issued.
+    A commune hall's PC needs no official's password: the link is opened in one
+    browser, which is bound to it (``device_hash``) and may open it again until it
+    expires or is revoked; no other browser may. Only hashes are stored; the token
+    is shown once, when issued.
     """
 
     point = models.ForeignKey(RoomPoint, on_delete=models.CASCADE, related_name="join_links")
@@ -156,6 +157,9 @@ class JoinLink(models.Model):
     used_at = models.DateTimeField("đã dùng lúc", null=True, blank=True)
     revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The browser that redeemed the link: the hash of its device cookie. That browser may open the
+    # link again while it is valid (a reload, a crash); any other browser is still refused.
+    device_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -184,6 +188,58 @@ class JoinLink(models.Model):
         return f"Đường dẫn cho {self.point}"
 
 
+class DeviceRole(models.TextChoices):
+    """What one browser at a point is for (a central hall runs several PCs at once)."""
+
+    MEDIA = "media", "Thiết bị truyền hình ảnh, âm thanh"
+    CONSOLE = "console", "Bàn điều hành"
+    MINUTES = "minutes", "Máy ghi biên bản"
+    OBSERVER = "observer", "Theo dõi (không truyền hình ảnh)"
+
+
+class RoomDevice(models.Model):
+    """One browser connected at a point: its role, who sits at it, since when.
+
+    Only the device holding ``media`` publishes the point's camera and microphone and
+    takes part in the media path; its connection is the point's (``RoomPoint.conn``,
+    ``channel_name``), which the media code and the other points read. A second device
+    asking for the media waits as an observer until the chair grants it. Rows stay after
+    the browser leaves (``left_at``): the trail of who sat where.
+    """
+
+    point = models.ForeignKey(RoomPoint, on_delete=models.CASCADE, related_name="devices")
+    conn = models.CharField("mã kết nối", max_length=40, unique=True)
+    channel_name = models.CharField(max_length=200, blank=True)
+    device_hash = models.CharField(max_length=64, blank=True, help_text="Băm của mã thiết bị trong cookie của trình duyệt: tải lại trang thì thay đúng thiết bị đó.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(JoinLink, null=True, blank=True, on_delete=models.PROTECT, related_name="devices")
+    role = models.CharField("vai trò", max_length=10, choices=DeviceRole.choices)
+    media = models.BooleanField("đang truyền hình ảnh của điểm cầu", default=False)
+    media_requested_at = models.DateTimeField("đề nghị truyền hình ảnh lúc", null=True, blank=True)
+    connected_at = models.DateTimeField("vào lúc")
+    left_at = models.DateTimeField("rời lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["point", "connected_at", "pk"]
+        verbose_name = "thiết bị tại điểm cầu"
+        verbose_name_plural = "thiết bị tại điểm cầu"
+        constraints = [
+            models.UniqueConstraint(fields=["point"], condition=Q(media=True, left_at__isnull=True), name="one_media_device_per_point"),
+            models.CheckConstraint(condition=Q(media=False) | Q(role__in=["media", "console"]), name="only_media_or_console_devices_publish"),
+        ]
+
+    @property
+    def jurisdiction_path(self) -> str:
+        return self.point.jurisdiction_path
+
+    @property
+    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
+        return self.point.extra_jurisdiction_paths
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} tại {self.point}"
+
+
 class EventKind(models.TextChoices):
     OPENED = "opened", "Mở phòng"
     STARTED = "started", "Bắt đầu phiên"
@@ -202,6 +258,11 @@ class EventKind(models.TextChoices):
     BACKEND_SWITCHED = "backend_switched", "Đổi phương thức truyền hình"
     SCREEN_SHARED = "screen_shared", "Chia sẻ màn hình"
     RECORDING = "recording", "Ghi hình"
+    DEVICE_JOINED = "device_joined", "Thiết bị vào điểm cầu"
+    DEVICE_LEFT = "device_left", "Thiết bị rời điểm cầu"
+    MEDIA_REQUESTED = "media_requested", "Đề nghị truyền hình ảnh của điểm cầu"
+    MEDIA_GRANTED = "media_granted", "Cho phép thiết bị truyền hình ảnh"
+    MEDIA_DENIED = "media_denied", "Không cho thiết bị truyền hình ảnh"
 
 
 class RoomEvent(models.Model):

@@ -72,10 +72,6 @@ def _send(coroutine_function, *args) -> None:
     worker.join(timeout=5)
 
 
-def _state_of(point: dict) -> dict:
-    return {k: v for k, v in point.items() if k != "quality"}
-
-
 def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict], only: set[str] | None = None) -> dict | None:
     """What changed between two ``room_snapshot`` results, as a ``room.delta`` message (None: nothing).
 
@@ -93,11 +89,11 @@ def snapshot_delta(previous: tuple[dict, dict] | None, current: tuple[dict, dict
     named = only if only is not None else set()
     if only is not None:
         before_channels = {pid: ch for pid, ch in before_channels.items() if pid in only}
-    # A point's measured quality is not a change of state: it reaches the chair on its own
+    # A point's measured quality is not in the snapshot: it reaches the chair and that point alone
     # (room.quality), and a thousand points measuring every 3 s would make every delta whole.
     wanted = {p["id"] for p in snapshot["points"]}
-    old_points = {p["id"]: _state_of(p) for p in before["points"] if p["id"] in wanted}
-    points = [p for p in snapshot["points"] if p["id"] in named or old_points.get(p["id"]) != _state_of(p)]
+    old_points = {p["id"]: p for p in before["points"] if p["id"] in wanted}
+    points = [p for p in snapshot["points"] if p["id"] in named or old_points.get(p["id"]) != p]
     changed_channels = {pid: channels.get(pid, "") for pid in set(channels) | set(before_channels) | named
                         if pid in named or channels.get(pid) != before_channels.get(pid)}
     message: dict = {"type": "room.delta", "points": points, "channels": changed_channels}
@@ -185,6 +181,10 @@ class _Pusher:
         self.scheduled: set[int] = set()
         self.dirty: dict[int, set[str] | None] = {}
 
+    @property
+    def window_s(self) -> float:
+        return COALESCE_S
+
     def request(self, room_id: int, point_ids=EVERY_POINT) -> None:
         now = time.monotonic()
         with self.lock:
@@ -194,7 +194,7 @@ class _Pusher:
                 self.dirty.setdefault(room_id, set()).update(str(pk) for pk in point_ids)
             if room_id in self.scheduled:
                 return  # the push already due reads the state after this change
-            wait = self.last_at.get(room_id, 0.0) + COALESCE_S - now
+            wait = self.last_at.get(room_id, 0.0) + self.window_s - now
             if wait > 0:
                 self.scheduled.add(room_id)
             else:
@@ -292,6 +292,7 @@ def forget_pushed_state() -> None:
     """Drop what this process remembers it pushed, and its server loop (tests that rebuild the database and the server)."""
     global _served_by, _redis
     _pusher.forget()
+    _devices_pusher.forget()
     _served_by, _redis = None, None
 
 
@@ -302,3 +303,40 @@ def kick_after_commit(room_id: int, point_id: int) -> None:
             _send(layer.group_send, group_name(room_id), {"type": "room.kick", "room_id": room_id, "point_id": point_id})
 
     transaction.on_commit(kick)
+
+
+# The chair's list of devices: one read per window however many browsers arrive in it.
+DEVICES_COALESCE_S = 0.5
+
+
+class _DevicesPusher(_Pusher):
+    """The devices at every point, to the chair's consoles only (live.hub), merged like room pushes:
+    a thousand points arriving are not a thousand lists of a thousand devices."""
+
+    @property
+    def window_s(self) -> float:
+        return DEVICES_COALESCE_S
+
+    def push(self, room_id: int) -> None:
+        from .selectors import room_devices
+
+        layer = get_channel_layer()
+        with self.lock:
+            self.dirty.pop(room_id, None)
+        if layer is not None:
+            _send(layer.group_send, group_name(room_id), {"type": "room.devices", "room_id": room_id, "devices": room_devices(room_id)})
+
+
+_devices_pusher = _DevicesPusher()
+
+
+def push_devices(room_id: int) -> None:
+    """A device came, went or changed: the chair's consoles get the list (at once, or merged into the push already due)."""
+    _devices_pusher.request(room_id)
+
+
+def tell_device(channel_name: str, message: dict) -> None:
+    """One device's own news (replaced by its own reload, its role changed), to its connection alone."""
+    layer = get_channel_layer()
+    if layer is not None:
+        _send(layer.send, channel_name, message)

@@ -36,18 +36,22 @@ def agenda_items(room: LiveRoom) -> list:
         model = apps.get_model("scheduling", "AgendaItem")
     except LookupError:
         return []
-    return list(model.objects.filter(session_id=room.session_id).order_by("position", "pk"))
+    return list(model.objects.filter(session_id=room.session_id).select_related("matter").order_by("position", "pk"))
 
 
-def _item_label(item) -> str:
+def item_label(item) -> str:
+    """An agenda item as the room names it: the matter's own number (the one every other page shows), then its summary."""
     if item is None:
         return ""
     matter = getattr(item, "matter", None)
-    summary = getattr(matter, "summary", "") if matter is not None else ""
-    return f"Vụ việc số {getattr(item, 'position', '')}" + (f": {summary[:120]}" if summary else "")
+    if matter is None:
+        return f"Mục {item.position} của chương trình"
+    return f"{matter}" + (f": {matter.summary[:120]}" if matter.summary else "")
 
 
-_POINT_COLUMNS = ("pk", "name", "role", "status", "participates", "muted", "connected", "conn", "reconnects", "quality", "channel_name")
+# No measured quality here: the snapshot goes to every point, and a point's quality is only for the
+# chair and that point (``room_quality``; live.hub sends each new measure to them alone).
+_POINT_COLUMNS = ("pk", "name", "role", "status", "participates", "muted", "connected", "conn", "reconnects", "channel_name")
 _CONNECTED, _CHANNEL = _POINT_COLUMNS.index("connected"), _POINT_COLUMNS.index("channel_name")
 _STATUS_LABELS = {value: str(label) for value, label in PointStatus.choices}
 _EVENT_LABELS = {value: str(label) for value, label in EventKind.choices}
@@ -60,7 +64,7 @@ def room_snapshot(room_id: int, only: set[str] | None = None) -> tuple[dict, dic
     room's own fields and its latest events are always read.
     """
     room = LiveRoom.objects.select_related("province_committee").get(pk=room_id)
-    current = getattr(room, "current_item", None)
+    current = room.current_item if room.current_item_id else None
     # Plain rows, not model instances: the room is read on every push, and a thousand RoomPoint
     # objects cost ~35 ms where these cost a few (benchmarks/live.py, fan-out).
     rows = room.points.order_by("pk")
@@ -78,7 +82,7 @@ def room_snapshot(room_id: int, only: set[str] | None = None) -> tuple[dict, dic
             "spotlight": str(room.spotlight_id) if room.spotlight_id else None,
             "floor": str(room.floor_id) if room.floor_id else None,
             "recording": room.recording,
-            "current_item": {"id": current.pk, "label": _item_label(current)} if current is not None else None,
+            "current_item": {"id": current.pk, "label": item_label(current)} if current is not None else None,
             "matter_started_at": room.matter_started_at.isoformat() if room.matter_started_at else None,
             "matter_allotted_s": room.matter_allotted_s,
         },
@@ -86,9 +90,9 @@ def room_snapshot(room_id: int, only: set[str] | None = None) -> tuple[dict, dic
             {
                 "id": str(pk), "name": name, "role": role, "status": status, "status_label": _STATUS_LABELS.get(status, status),
                 "participates": participates, "muted": muted, "connected": connected, "conn": conn,
-                "reconnects": reconnects, "quality": quality,
+                "reconnects": reconnects,
             }
-            for pk, name, role, status, participates, muted, connected, conn, reconnects, quality, _ in points
+            for pk, name, role, status, participates, muted, connected, conn, reconnects, _ in points
         ],
         "events": [
             {"at": timezone.localtime(at).isoformat(), "kind": kind, "label": _EVENT_LABELS.get(kind, kind), "point": point_name or ""}
@@ -97,6 +101,30 @@ def room_snapshot(room_id: int, only: set[str] | None = None) -> tuple[dict, dic
     }
     channels = {str(row[0]): row[_CHANNEL] for row in points if row[_CONNECTED] and row[_CHANNEL]}
     return snapshot, channels
+
+
+def room_quality(room_id: int, *, point_id: int | None = None) -> dict[str, dict]:
+    """The points' last measured quality, by point id: all of them for the chair, one point's for that point."""
+    rows = RoomPoint.objects.filter(room_id=room_id)
+    if point_id is not None:
+        rows = rows.filter(pk=point_id)
+    return {str(pk): quality for pk, quality in rows.values_list("pk", "quality") if quality}
+
+
+def room_devices(room_id: int) -> list[dict]:
+    """Every browser connected at every point of the room: its role, who, since when (the chair's console)."""
+    from .models import RoomDevice
+
+    rows = (RoomDevice.objects.filter(point__room_id=room_id, left_at__isnull=True)
+            .select_related("point", "user").order_by("point_id", "connected_at", "pk"))
+    return [
+        {
+            "id": str(d.pk), "point": str(d.point_id), "point_name": d.point.name, "role": d.role, "role_label": d.get_role_display(),
+            "media": d.media, "who": (d.user.get_full_name() or d.user.username) if d.user else "Máy mở bằng đường dẫn tham gia",
+            "since": timezone.localtime(d.connected_at).isoformat(), "requests_media": d.media_requested_at is not None,
+        }
+        for d in rows
+    ]
 
 
 def recent_events(room: LiveRoom, limit: int = 30) -> list:

@@ -29,6 +29,8 @@ from .models import (
     LiveRoom,
     PointRole,
     PointStatus,
+    DeviceRole,
+    RoomDevice,
     RoomEvent,
     RoomPoint,
     RoomState,
@@ -309,18 +311,26 @@ def revoke_join_link(*, by, link: JoinLink, reason: str) -> JoinLink:
 
 
 @transaction.atomic
-def redeem_join_link(*, token: str) -> JoinLink:
-    """Open a link once: the browser that opens it holds the grant in its session from then on."""
+def redeem_join_link(*, token: str, device_key: str) -> JoinLink:
+    """Open a link: the first browser to open it is bound to it (its device cookie, ``device_key``) and
+    holds the grant in its session. That browser may open it again while it is valid (a reload,
+    a crash, a restarted PC); any other browser is refused."""
     link = JoinLink.objects.select_for_update().select_related("point__room").filter(token_hash=hash_token(token)).first()
     if link is None:
         raise PermissionDenied("Đường dẫn tham gia không đúng. Vui lòng kiểm tra lại đường dẫn trong giấy mời hoặc liên hệ Ban Tiếp công dân.")
     refusal = link.refusal(timezone.now())
     if refusal:
         raise PermissionDenied(refusal)
+    if not device_key:
+        raise PermissionDenied("Trình duyệt chưa cho lưu cookie nên không ghi nhận được máy này. Vui lòng cho phép cookie rồi mở lại đường dẫn.")
     if link.used_at is not None:
-        raise PermissionDenied("Đường dẫn tham gia này đã được mở trên một máy khác. Mỗi đường dẫn chỉ dùng một lần; vui lòng liên hệ Ban Tiếp công dân để được cấp đường dẫn mới.")
+        if link.device_hash and secrets.compare_digest(link.device_hash, hash_token(device_key)):
+            audit.record(actor=None, action="live.reopen_link", obj=link, changes={"point": link.point_id})
+            return link
+        raise PermissionDenied("Đường dẫn tham gia này đã được mở trên một máy khác. Mỗi đường dẫn chỉ dùng trên một máy; vui lòng liên hệ Ban Tiếp công dân để được cấp đường dẫn mới.")
     link.used_at = timezone.now()
-    link.save(update_fields=["used_at"])
+    link.device_hash = hash_token(device_key)
+    link.save(update_fields=["used_at", "device_hash"])
     audit.record(actor=None, action="live.redeem_link", obj=link, changes={"point": link.point_id})
     return link
 
@@ -353,6 +363,8 @@ def _official_refusal(user, point: RoomPoint) -> str | None:
         return reason
     if point.role == PointRole.CENTRAL and policy.can(user, "live.chair", point.room):
         return None
+    if _is_minute_taker_here(user, point):
+        return None  # the named minute-taker's PC sits in the central hall, whatever their unit
     org_path = user.organisation.path if user.organisation_id else "/nowhere/"
     if org_path.startswith(point.organisation.path):
         return None
@@ -363,43 +375,166 @@ def may_connect(*, user, point: RoomPoint) -> bool:
     return user is not None and user.is_authenticated and _official_refusal(user, point) is None
 
 
-# --- Presence -------------------------------------------------------------------------------------------
+# --- Presence: the devices at a point -----------------------------------------------------------
+def _may_chair_here(user, point: RoomPoint) -> bool:
+    return user is not None and user.is_authenticated and point.role == PointRole.CENTRAL and policy.can(user, "live.chair", point.room)
+
+
+def _is_minute_taker_here(user, point: RoomPoint) -> bool:
+    return (user is not None and point.role == PointRole.CENTRAL
+            and rules.may_take_minutes(user_id=user.pk, minute_taker_id=point.room.session.minute_taker_id))
+
+
+def default_device_role(*, user, point: RoomPoint) -> str:
+    return rules.default_device_role(may_chair_here=_may_chair_here(user, point), is_minute_taker_here=_is_minute_taker_here(user, point))
+
+
+def device_choices(*, user, point: RoomPoint) -> list[tuple[str, str]]:
+    """The roles this official's browser may ask for at ``point`` (the page offers them), default first."""
+    first = default_device_role(user=user, point=point)
+    return [(role, DeviceRole(role).label) for role in dict.fromkeys([first, DeviceRole.OBSERVER])]
+
+
+def _after_commit_devices(room_id: int, *, notify: dict | None = None) -> None:
+    """Once committed: the chair's consoles get the devices list; ``notify`` ({channel: message}) tells devices of their change."""
+    def send():
+        realtime.push_devices(room_id)
+        for channel, message in (notify or {}).items():
+            if channel:
+                realtime.tell_device(channel, message)
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
-def point_connected(*, point: RoomPoint, channel_name: str, user=None) -> tuple[RoomPoint, str]:
-    """A browser of ``point`` opened its WebSocket. Returns the point and its new connection id."""
+def device_connected(*, point: RoomPoint, channel_name: str, user=None, link_id: int | None = None, device_key: str = "", asks: str = "") -> tuple[RoomPoint, RoomDevice]:
+    """A browser at ``point`` opened its WebSocket: one more device there, with the role the rule gives it.
+
+    The same browser (its device cookie) coming back replaces its own earlier device, told so;
+    another browser gets its own place and cuts nobody off. Returns the point and the device,
+    whose ``note`` says (in Vietnamese) why it got less than it asked for.
+    """
     point = _locked_point(point)
+    now = timezone.now()
+    user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    device_hash = hash_token(device_key) if device_key else ""
+    active = list(point.devices.select_for_update().filter(left_at__isnull=True))
+    notify = {}
+    for old in active:
+        if device_hash and old.device_hash == device_hash:
+            old.left_at, old.media = now, False
+            old.save(update_fields=["left_at", "media"])
+            notify[old.channel_name] = {"type": "device.replaced"}
+    others = [d for d in active if d.left_at is None]
+    asks = asks if asks in DeviceRole.values else default_device_role(user=user, point=point)
+    decision = rules.device_role(asks=asks, may_chair_here=_may_chair_here(user, point), is_minute_taker_here=_is_minute_taker_here(user, point),
+                                 media_taken=any(d.media for d in others))
     conn = uuid.uuid4().hex[:16]
-    was_admitted = point.status == PointStatus.ADMITTED
-    came_back = point.status == PointStatus.ADMITTED and point.last_seen_at is not None
+    device = RoomDevice(point=point, conn=conn, channel_name=channel_name, device_hash=device_hash, user=user, link_id=link_id or None,
+                        role=decision.role, media=decision.media, media_requested_at=now if decision.requests_media else None, connected_at=now)
+    device.full_clean()
+    device.save()
+    device.note = decision.note
     before = point.status
-    if rules.admitted_on_arrival(point.role, was_admitted):
+    came_back = decision.media and point.status == PointStatus.ADMITTED and point.last_seen_at is not None
+    if rules.admitted_on_arrival(point.role, point.status == PointStatus.ADMITTED):
         point.status = PointStatus.ADMITTED
     elif point.status in (PointStatus.AWAITED, PointStatus.REMOVED):
         point.status = PointStatus.LOBBY
-    point.connected, point.conn, point.channel_name, point.last_seen_at = True, conn, channel_name, timezone.now()
-    if came_back:
-        point.reconnects += 1
+    if decision.media:
+        # The point's connection is its media device's: the media code and the other points read it.
+        point.connected, point.conn, point.channel_name = True, conn, channel_name
+        if came_back:
+            point.reconnects += 1
+    point.last_seen_at = now
     point.save()
-    kind = EventKind.RECONNECTED if came_back else EventKind.JOINED
-    _event(point.room, kind, point=point, actor=user, status=point.status)
-    audit.record(actor=user, action=f"live.point_{kind}", obj=point, changes={"status": [before, point.status], "conn": conn})
+    kind = (EventKind.RECONNECTED if came_back else EventKind.JOINED) if decision.media or before != point.status else EventKind.DEVICE_JOINED
+    _event(point.room, kind, point=point, actor=user, status=point.status, device=device.pk, role=device.role)
+    if decision.requests_media:
+        _event(point.room, EventKind.MEDIA_REQUESTED, point=point, actor=user, device=device.pk)
+    audit.record(actor=user, action=f"live.point_{kind}", obj=point,
+                 changes={"status": [before, point.status], "conn": conn, "device": device.pk, "role": [asks, device.role], "media": device.media})
     _after_commit(point.room, point)
-    return point, conn
+    _after_commit_devices(point.room_id, notify=notify)
+    return point, device
 
 
 @transaction.atomic
-def point_disconnected(*, point: RoomPoint, conn: str, user=None) -> None:
-    """A browser's WebSocket closed. Ignored when a newer connection (a reload) already took over."""
-    point = _locked_point(point)
-    if point.conn != conn or not point.connected:
+def device_disconnected(*, conn: str, user=None) -> None:
+    """A browser's WebSocket closed. A device already replaced (a reload) is gone already: nothing to do."""
+    device = RoomDevice.objects.filter(conn=conn).first()
+    if device is None:
         return
-    point.connected = False
-    point.channel_name = ""
-    point.last_seen_at = timezone.now()
-    point.save(update_fields=["connected", "channel_name", "last_seen_at"])
-    _event(point.room, EventKind.LEFT, point=point, actor=user, conn=conn)
-    audit.record(actor=user, action="live.point_left", obj=point, changes={"conn": conn})
+    point = _locked_point(device.point)
+    device = RoomDevice.objects.select_for_update().get(pk=device.pk)
+    if device.left_at is not None:
+        return
+    now = timezone.now()
+    held_media = device.media
+    device.left_at, device.media = now, False
+    device.save(update_fields=["left_at", "media"])
+    if held_media and point.conn == conn and point.connected:
+        point.connected = False
+        point.channel_name = ""
+        point.last_seen_at = now
+        point.save(update_fields=["connected", "channel_name", "last_seen_at"])
+        _event(point.room, EventKind.LEFT, point=point, actor=user, conn=conn)
+    else:
+        _event(point.room, EventKind.DEVICE_LEFT, point=point, actor=user, conn=conn, role=device.role)
+    audit.record(actor=user, action="live.point_left", obj=point, changes={"conn": conn, "device": device.pk, "role": device.role})
     _after_commit(point.room, point)
+    _after_commit_devices(point.room_id)
+
+
+def _chair_device(by, device: RoomDevice) -> tuple[RoomPoint, RoomDevice]:
+    point = _chair_point(by, device.point)
+    device = RoomDevice.objects.select_for_update().get(pk=device.pk)
+    if device.point_id != point.pk or device.left_at is not None:
+        raise LiveError("Thiết bị này đã rời phòng họp.")
+    return point, device
+
+
+@transaction.atomic
+def grant_media(*, by, device: RoomDevice) -> RoomDevice:
+    """The chair lets this device publish its point's camera and microphone; the one that did becomes an observer, told so."""
+    point, device = _chair_device(by, device)
+    if device.media:
+        return device
+    notify = {}
+    previous = point.devices.select_for_update().filter(left_at__isnull=True, media=True).exclude(pk=device.pk).first()
+    if previous is not None:
+        previous.media = False
+        if previous.role == DeviceRole.MEDIA:
+            previous.role = DeviceRole.OBSERVER
+        previous.save(update_fields=["media", "role"])
+        notify[previous.channel_name] = {"type": "device.changed", "role": previous.role, "media": False,
+                                         "note": "Người chủ trì đã chuyển việc truyền hình ảnh, âm thanh của điểm cầu sang một thiết bị khác; máy này tiếp tục theo dõi."}
+    device.role, device.media, device.media_requested_at = DeviceRole.MEDIA, True, None
+    device.full_clean()
+    device.save(update_fields=["role", "media", "media_requested_at"])
+    notify[device.channel_name] = {"type": "device.changed", "role": device.role, "media": True, "note": "Người chủ trì đã cho phép máy này truyền hình ảnh, âm thanh của điểm cầu."}
+    point.connected, point.conn, point.channel_name = True, device.conn, device.channel_name
+    point.save(update_fields=["connected", "conn", "channel_name"])
+    _event(point.room, EventKind.MEDIA_GRANTED, point=point, actor=by, device=device.pk, previous=previous.pk if previous else None)
+    audit.record(actor=by, action="live.grant_media", obj=point, changes={"media_device": [previous.pk if previous else None, device.pk]})
+    _after_commit(point.room, point)
+    _after_commit_devices(point.room_id, notify=notify)
+    return device
+
+
+@transaction.atomic
+def deny_media(*, by, device: RoomDevice) -> RoomDevice:
+    point, device = _chair_device(by, device)
+    if device.media_requested_at is None:
+        raise LiveError("Thiết bị này không đề nghị truyền hình ảnh.")
+    device.media_requested_at = None
+    device.save(update_fields=["media_requested_at"])
+    _event(point.room, EventKind.MEDIA_DENIED, point=point, actor=by, device=device.pk)
+    audit.record(actor=by, action="live.deny_media", obj=point, changes={"device": device.pk})
+    _after_commit_devices(point.room_id, notify={device.channel_name: {
+        "type": "device.changed", "role": device.role, "media": False,
+        "note": "Người chủ trì chưa cho máy này truyền hình ảnh, âm thanh; máy này tiếp tục theo dõi."}})
+    return device
 
 
 def report_quality(*, point: RoomPoint, conn: str, quality: dict) -> dict | None:

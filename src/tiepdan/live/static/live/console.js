@@ -1,8 +1,27 @@
-// The chair's console at the central point: points and their state, the agenda, commands, minutes.
+// The chair's console at the central point: points and their state, the devices at each point,
+// the agenda, commands, minutes. The minute-taker's PC runs the minutes alone (startMinutes).
 const $ = (id) => document.getElementById(id);
+
+// Rebuilding a table must not drop the keyboard's place: a control is known by its data-key, and the
+// one that had focus gets it back after the rebuild (else its row, else the table), never <body>.
+function keepingFocus(container, rebuild) {
+  const focused = document.activeElement;
+  const key = focused && container.contains(focused) ? focused.dataset.key : null;
+  const row = focused && container.contains(focused) ? focused.closest("[data-row]") : null;
+  const rowKey = row ? row.dataset.row : null;
+  rebuild();
+  if (!key && !rowKey) return;
+  const again = (key && container.querySelector(`[data-key="${CSS.escape(key)}"]`))
+    || (rowKey && container.querySelector(`[data-row="${CSS.escape(rowKey)}"] button`))
+    || (rowKey && container.querySelector(`[data-row="${CSS.escape(rowKey)}"]`))
+    || container;
+  if (!again.matches("button, input, select, textarea, a[href]")) again.tabIndex = -1;
+  again.focus();
+}
 
 export function start(state, signalling, config) {
   const table = $("points-table").querySelector("tbody");
+  const devicesTable = $("devices-table").querySelector("tbody");
 
   function qualityText(q) {
     if (!q || q.rtt_ms == null) return "—";
@@ -21,6 +40,8 @@ export function start(state, signalling, config) {
     b.textContent = label;
     b.dataset.command = command;
     for (const [k, v] of Object.entries(extra)) b.dataset[k] = v;
+    // Stable across rebuilds: the same command on the same point (a mute toggles, the key stays).
+    b.dataset.key = [command, extra.point || "", extra.device || "", extra.observer || ""].join(":");
     return b;
   }
 
@@ -29,10 +50,29 @@ export function start(state, signalling, config) {
     // Rebuild the rows only when something other than the measured quality changed, so a button
     // under the chair's pointer is not replaced every time a point reports its connection.
     const key = JSON.stringify([snap.room.spotlight, snap.points.map((p) => [p.id, p.status, p.connected, p.muted, p.participates, p.reconnects])]);
-    if (key !== lastKey) { lastKey = key; renderRows(snap); }
+    if (key !== lastKey) { lastKey = key; keepingFocus(table, () => renderRows(snap)); }
     $("events").innerHTML = (snap.events || []).map((e) => `<li><time>${e.at.slice(11, 19)}</time> ${escapeHtml(e.label)}${e.point ? ` — ${escapeHtml(e.point)}` : ""}</li>`).join("");
     if (document.activeElement !== $("timer-minutes")) $("timer-minutes").value = Math.round(snap.room.matter_allotted_s / 60);
-    syncMinutes(snap.room.current_item);
+  }
+
+  // Every browser at every point: who, in which role, since when; a second media device waits for the chair.
+  function renderDevices(devices) {
+    keepingFocus(devicesTable, () => {
+      devicesTable.innerHTML = "";
+      for (const d of devices) {
+        const tr = document.createElement("tr");
+        tr.dataset.row = `device-${d.id}`;
+        tr.dataset.device = d.id;
+        const since = new Date(d.since).toLocaleTimeString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+        tr.innerHTML = `<td data-label="Điểm cầu">${escapeHtml(d.point_name)}</td>
+          <td data-label="Vai trò">${escapeHtml(d.role_label)}${d.media ? ` <span class="badge ok">đang truyền hình ảnh</span>` : ""}${d.requests_media ? ` <span class="badge warn">đề nghị truyền hình ảnh</span>` : ""}</td>
+          <td data-label="Người dùng">${escapeHtml(d.who)}</td><td data-label="Từ lúc"><time datetime="${escapeHtml(d.since)}">${since}</time></td><td data-label="Thao tác" class="actions"></td>`;
+        if (d.requests_media) {
+          tr.querySelector(".actions").append(button("Cho truyền hình ảnh", "grant_media", { device: d.id }, "btn"), button("Không cho", "deny_media", { device: d.id }));
+        }
+        devicesTable.appendChild(tr);
+      }
+    });
   }
 
   function renderQuality(pointId, quality) {
@@ -47,12 +87,14 @@ export function start(state, signalling, config) {
     for (const p of snap.points) {
       const tr = document.createElement("tr");
       tr.dataset.point = p.id;
+      tr.dataset.row = `point-${p.id}`;
+      const q = state.pointQuality[p.id];
       tr.className = `point-${p.status}`;
       const conn = p.connected ? `<span class="badge ok">trực tuyến</span>` : `<span class="badge ${p.status === "awaited" ? "" : "bad"}">mất kết nối</span>`;
       const again = p.reconnects ? ` <small>(kết nối lại ${p.reconnects} lần)</small>` : "";
-      tr.innerHTML = `<td>${escapeHtml(p.name)}${p.id === snap.room.spotlight ? " <span class=\"badge ok\">hiển thị lớn</span>" : ""}${!p.participates && p.status === "admitted" ? " <small>(theo dõi)</small>" : ""}</td>
-        <td class="status">${p.status_label}</td><td>${conn}${again}<br><small class="q ${qualityClass(p.quality)}">${qualityText(p.quality)}</small></td>
-        <td class="mic">${p.muted ? "đã tắt" : "đang mở"}</td><td class="actions"></td>`;
+      tr.innerHTML = `<td data-label="Điểm cầu">${escapeHtml(p.name)}${p.id === snap.room.spotlight ? " <span class=\"badge ok\">hiển thị lớn</span>" : ""}${!p.participates && p.status === "admitted" ? " <small>(theo dõi)</small>" : ""}</td>
+        <td data-label="Trạng thái" class="status">${p.status_label}</td><td data-label="Kết nối">${conn}${again}<br><small class="q ${qualityClass(q)}">${qualityText(q)}</small></td>
+        <td data-label="Micro" class="mic">${p.muted ? "đã tắt" : "đang mở"}</td><td data-label="Thao tác" class="actions"></td>`;
       const actions = tr.querySelector(".actions");
       if (p.role !== "central") {
         if (p.status === "lobby") {
@@ -72,16 +114,35 @@ export function start(state, signalling, config) {
 
   document.body.addEventListener("live-room-changed", (e) => render(e.detail));
   document.body.addEventListener("live-quality", (e) => renderQuality(e.detail.point_id, e.detail.quality));
+  document.body.addEventListener("live-devices", (e) => renderDevices(e.detail));
+  signalling.addEventListener("welcome", (e) => renderDevices(e.detail.devices || []));
+  if (signalling.current && signalling.current.devices) renderDevices(signalling.current.devices);
+
+  // The agenda is swapped by htmx when the room changes: the keyboard keeps its place there too.
+  const agendaBox = $("agenda");
+  let agendaFocus = null;
+  agendaBox.addEventListener("htmx:beforeSwap", () => {
+    const f = document.activeElement;
+    agendaFocus = f && agendaBox.contains(f) ? (f.dataset.key || "agenda") : null;
+  });
+  agendaBox.addEventListener("htmx:afterSwap", () => {
+    if (!agendaFocus) return;
+    const again = agendaBox.querySelector(`[data-key="${CSS.escape(agendaFocus)}"]`) || agendaBox.querySelector("li.current") || agendaBox;
+    if (!again.matches("button, a[href]")) again.tabIndex = -1;
+    again.focus();
+    agendaFocus = null;
+  });
 
   // Every console button speaks the same protocol: data-command plus its data-* arguments.
   $("console").addEventListener("click", (e) => {
     const b = e.target.closest("[data-command]");
     if (!b) return;
-    const { command, point, item, muted, observer, confirm: question } = b.dataset;
+    const { command, point, item, muted, observer, device, confirm: question } = b.dataset;
     if (question && !window.confirm(question)) return;
     const extra = {};
     if (point) extra.point = point;
     if (item) extra.item = item;
+    if (device) extra.device = device;
     if (command === "mute") extra.muted = muted === "1";
     if (command === "admit") extra.as_observer = observer === "1";
     if (command === "remove") {
@@ -117,7 +178,12 @@ export function start(state, signalling, config) {
     signalling.command("screen", { on: false });
   }
 
-  // --- Minutes: autosaved as typed, with the version each save is based on ----------------------
+  startMinutes(config);
+}
+
+// --- Minutes: autosaved as typed, with the version each save is based on ----------------------
+// On the chair's console, and alone on the named minute-taker's PC.
+export function startMinutes(config) {
   const form = $("minutes");
   const status = $("minutes-status");
   let current = null, version = 0, timer = null, saving = false, dirty = false;
@@ -171,6 +237,7 @@ export function start(state, signalling, config) {
     } finally { saving = false; }
   }
 
+  document.body.addEventListener("live-room-changed", (e) => syncMinutes(e.detail.room.current_item));
   form.addEventListener("input", () => { dirty = true; clearTimeout(timer); timer = setTimeout(save, 800); });
   setInterval(() => dirty && save(), 5000);
   window.addEventListener("beforeunload", () => { if (dirty) navigator.sendBeacon && save(); });

@@ -17,6 +17,8 @@ const state = {
   localStream: null,
   tiles: new Map(),
   quality: {},
+  pointQuality: {}, // the points' measured quality as the server sends it: all of them to the chair, its own to a point
+  device: null, // this browser's place at the point: {id, role, role_label, media, note}
   screen: null,
 };
 window.tiepdanRoom = state; // for the console, the tests and operators' debugging
@@ -30,6 +32,37 @@ function notice(text, kind = "info") {
   el.textContent = text || "";
   el.dataset.kind = kind;
 }
+
+// The polite live region: what a chair who cannot see the screen must still learn.
+function announce(lines) {
+  if (!lines.length) return;
+  const el = $("announcer");
+  el.textContent = "";
+  // A fresh text after a tick: screen readers announce a change, not a repeat of the same node.
+  setTimeout(() => { el.textContent = lines.join(". "); }, 50);
+}
+
+function changesToAnnounce(before, snap) {
+  const lines = [];
+  if (!before || before.room.state !== snap.room.state) {
+    if (before) lines.push(`Trạng thái phòng: ${snap.room.state_label}`);
+  }
+  const item = (r) => (r.current_item ? r.current_item.id : null);
+  if (before && item(before.room) !== item(snap.room)) {
+    lines.push(snap.room.current_item ? `Đang tiếp ${snap.room.current_item.label}` : "Đã kết thúc vụ việc, chưa tiếp vụ việc mới");
+  }
+  if (state.canChair) {
+    const waitingBefore = new Set(before ? before.points.filter((p) => p.status === "lobby").map((p) => p.id) : []);
+    for (const p of snap.points) {
+      if (p.status === "lobby" && !waitingBefore.has(p.id)) lines.push(`Điểm cầu ${p.name} đang chờ trong phòng chờ`);
+    }
+  }
+  return lines;
+}
+
+const publishes = () => !state.device || state.device.media;
+const chosenRole = () => ($("device-role") ? $("device-role").value : "");
+const roleNeedsCamera = () => ["media", "console"].includes(chosenRole());
 
 // --- Device check --------------------------------------------------------------------------
 async function fillSelect(select, devices, current) {
@@ -65,13 +98,16 @@ async function startDevices(ids = {}) {
   return true;
 }
 
+$("device-role").addEventListener("change", () => { if (!roleNeedsCamera()) $("enter").disabled = false; });
+
 $("camera-select").addEventListener("change", () => startDevices({ cameraId: $("camera-select").value, micId: $("mic-select").value }));
 $("mic-select").addEventListener("change", () => startDevices({ cameraId: $("camera-select").value, micId: $("mic-select").value }));
 $("speaker-test").addEventListener("click", () => playTestTone($("speaker-select").value));
 $("enter").addEventListener("click", () => {
   $("enter").disabled = true;
   $("device-check").hidden = true;
-  sessionStorage.setItem(`live-entered-${config.point_id}`, "1");
+  sessionStorage.setItem(`live-entered-${config.point_id}`, chosenRole() || "1");
+  signalling.path = `${config.ws_path}?role=${encodeURIComponent(chosenRole())}`;
   signalling.connect();
 });
 
@@ -142,6 +178,7 @@ function layout() {
 
 // --- Room state ------------------------------------------------------------------------------
 function applySnapshot(snap) {
+  announce(changesToAnnounce(state.snapshot, snap));
   state.snapshot = snap;
   const me = snap.points.find((p) => p.id === state.selfId);
   const room = snap.room;
@@ -157,7 +194,10 @@ function applySnapshot(snap) {
     const admitted = me.status === "admitted";
     $("lobby").hidden = admitted || room.state === "closed";
     $("room").hidden = !admitted;
-    if (admitted) ensureBackend(room).then(() => state.backend && state.backend.mute(state.selfId, me.muted));
+    // Only the point's media device takes part in the media; the console, minutes and observer devices follow the room.
+    $("no-media").hidden = publishes();
+    if (state.device) $("no-media").textContent = `Máy này vào phòng với vai trò “${state.device.role_label}”: không truyền hình ảnh, âm thanh của điểm cầu.`;
+    if (admitted && publishes()) ensureBackend(room).then(() => state.backend && state.backend.mute(state.selfId, me.muted));
   }
   for (const key of [...state.tiles.keys()]) {
     if (key === state.selfId || key === "relay") continue;
@@ -217,15 +257,33 @@ function reportQuality() {
   signalling.send({ type: "quality", quality: { rtt_ms: rtt, loss_pct: loss, bitrate_kbps: kbps, fps, frames_decoded: frames, peers: all.length } });
 }
 
+function showPanels() {
+  const role = state.device && state.device.role;
+  if ($("console")) $("console").hidden = role !== "console";
+  if ($("minutes-panel")) $("minutes-panel").hidden = role !== "minutes";
+}
+
 signalling.addEventListener("welcome", (e) => {
   const msg = e.detail;
+  const first = !state.device;
   state.conn = msg.conn;
   state.role = msg.self.role;
   state.credentials = msg.credentials;
   state.canChair = msg.can_chair;
+  state.device = msg.device;
+  state.pointQuality = msg.quality || {};
   state.backendKey = null; // a new connection: the other points will renegotiate with it
-  notice("");
+  notice(msg.device.note || "", msg.device.note ? "warn" : "info");
+  showPanels();
+  if (!publishes() && state.backend) teardown();
+  state.snapshot = null; // a welcome is the whole room: announce what is waiting now, not what changed
   applySnapshot(msg);
+  if (first) {
+    // Focus goes where the work is, not to <body> (the device check it was in is now hidden).
+    const target = state.canChair ? $("console").querySelector("h2") : msg.device.role === "minutes" ? $("minutes-h")
+      : document.querySelector("#lobby:not([hidden]) h2, #room:not([hidden]) .matter-bar");
+    if (target) { target.tabIndex = -1; target.focus(); }
+  }
   clearInterval(state.qualityTimer);
   state.qualityTimer = setInterval(reportQuality, 3000);
 });
@@ -251,10 +309,21 @@ for (const kind of ["refused", "removed", "replaced"]) {
 }
 signalling.addEventListener("error", (e) => notice(e.detail.message, "bad"));
 signalling.addEventListener("quality", (e) => {
-  const p = state.snapshot && state.snapshot.points.find((x) => x.id === e.detail.point_id);
-  if (p) p.quality = e.detail.quality;
+  state.pointQuality[e.detail.point_id] = e.detail.quality;
   document.body.dispatchEvent(new CustomEvent("live-quality", { detail: e.detail }));
 });
+// The chair moved this point's media to or from this device.
+signalling.addEventListener("device", async (e) => {
+  state.device = e.detail.device;
+  state.conn = e.detail.conn;
+  if (e.detail.credentials) state.credentials = e.detail.credentials;
+  notice(state.device.note || "", "warn");
+  showPanels();
+  if (!publishes()) { await teardown(); dropTile(state.selfId); }
+  state.backendKey = null;
+  if (state.snapshot) applySnapshot(state.snapshot);
+});
+signalling.addEventListener("devices", (e) => document.body.dispatchEvent(new CustomEvent("live-devices", { detail: e.detail.devices })));
 
 // The timer of the matter being received.
 setInterval(() => {
@@ -269,7 +338,11 @@ setInterval(() => {
 }, 1000);
 
 // Start: the device check; a reload of a point already inside goes straight back in.
+const entered = sessionStorage.getItem(`live-entered-${config.point_id}`);
+if (entered && [...$("device-role").options].some((o) => o.value === entered)) $("device-role").value = entered;
+if (!roleNeedsCamera()) $("enter").disabled = false;
 startDevices().then((ok) => {
-  if (ok && sessionStorage.getItem(`live-entered-${config.point_id}`)) $("enter").click();
+  if ((ok || !roleNeedsCamera()) && entered) $("enter").click();
 });
 if (config.is_console) import("./console.js").then((m) => m.start(state, signalling, config));
+else if (config.minutes_url) import("./console.js").then((m) => m.startMinutes(config));
