@@ -2,6 +2,7 @@
 // Camera and microphone (preview, level meter), then a WebRTC connection to the server's peer:
 // round-trip time, a bounded uplink burst (the server counts it), a bounded downlink burst,
 // and packet loss from the receiver reports on the camera stream. The server stores and judges.
+import { downlinkKbps, medianMs, packetLossPct, readStats } from "./measure.js";
 
 const root = document.getElementById("readiness");
 const startButton = document.getElementById("start");
@@ -123,8 +124,7 @@ async function measureRtt(channel) {
     await reply;
     times.push(performance.now() - sent);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return medianMs(times);
 }
 
 async function measureUplink(channel, limits) {
@@ -161,25 +161,7 @@ async function measureDownlink(channel, limits) {
   channel.send(JSON.stringify({ t: "down-begin" }));
   await end;
   channel.removeEventListener("message", onData);
-  if (samples.length < 2) return null;
-  let warm = samples.findIndex(([, total]) => total >= bytes * 0.25);
-  warm = Math.min(Math.max(warm, 0), samples.length - 2);
-  const [t0, b0] = samples[warm];
-  const [t1, b1] = samples[samples.length - 1];
-  return t1 > t0 ? ((b1 - b0) * 8) / (t1 - t0) : null; // bits per ms = kbps
-}
-
-async function readStats(pc) {
-  const found = { candidate_rtt_ms: null, packets_sent: null, packets_lost: null };
-  const report = await pc.getStats();
-  report.forEach((entry) => {
-    if (entry.type === "candidate-pair" && entry.state === "succeeded" && entry.nominated && entry.currentRoundTripTime !== undefined) {
-      found.candidate_rtt_ms = entry.currentRoundTripTime * 1000;
-    }
-    if (entry.type === "outbound-rtp" && entry.kind === "video") found.packets_sent = entry.packetsSent;
-    if (entry.type === "remote-inbound-rtp" && entry.kind === "video") found.packets_lost = Math.max(0, entry.packetsLost);
-  });
-  return found;
+  return downlinkKbps(samples, bytes);
 }
 
 async function run() {
@@ -206,8 +188,8 @@ async function run() {
     await sleep(2500);
     const stats = await readStats(connection.pc);
     result.details.stats = stats;
-    if (stats.packets_sent && stats.packets_lost !== null) {
-      result.packet_loss_pct = Math.min(100, (100 * stats.packets_lost) / stats.packets_sent);
+    result.packet_loss_pct = packetLossPct(stats);
+    if (result.packet_loss_pct !== null) {
       step("loss", `${vi(result.packet_loss_pct)} % (${stats.packets_lost}/${stats.packets_sent} gói)`, true);
     } else {
       step("loss", "không có số liệu (không gửi hình)");
