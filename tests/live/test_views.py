@@ -35,7 +35,56 @@ def test_a_used_link_opened_on_a_second_machine_is_refused_in_vietnamese(room, o
     from django.test import Client
 
     second = Client().get(f"/phong-truc-tuyen/vao/{token}/")
-    assert second.status_code == 403 and "chỉ dùng một lần" in second.content.decode()
+    assert second.status_code == 403 and "đã được mở trên một máy khác" in second.content.decode()
+
+
+def test_the_browser_that_opened_a_link_comes_back_on_it_after_a_crash_and_another_still_may_not(room, official):
+    """A commune PC that crashed lost its session but keeps its device cookie: the same link lets it back in."""
+    from django.test import Client
+
+    hall = room.points.exclude(role="central").first()
+    link, token = services.issue_join_link(by=official("bantcd"), point=hall)
+    hall_pc = Client()
+    assert hall_pc.get(f"/phong-truc-tuyen/vao/{token}/").status_code == 302
+    device_cookie = hall_pc.cookies["tiepdan_live_device"]
+    assert device_cookie["httponly"] and int(device_cookie["max-age"]) >= 47 * 3600  # lasts as long as the link
+
+    restarted = Client()  # the session is gone with the crash; the persistent device cookie is not
+    restarted.cookies["tiepdan_live_device"] = device_cookie.value
+    back = restarted.get(f"/phong-truc-tuyen/vao/{token}/")
+    assert back.status_code == 302 and back["Location"] == f"/phong-truc-tuyen/{room.pk}/diem/{hall.pk}/"
+    assert restarted.get(back["Location"]).status_code == 200
+
+    other_pc = Client()
+    other_pc.cookies["tiepdan_live_device"] = "mot-may-khac-" + "x" * 30
+    assert other_pc.get(f"/phong-truc-tuyen/vao/{token}/").status_code == 403
+
+    services.revoke_join_link(by=official("bantcd"), link=link, reason="Máy bị mất")
+    assert restarted.get(f"/phong-truc-tuyen/vao/{token}/").status_code == 403
+
+
+def test_the_agenda_and_the_room_call_a_matter_by_its_own_number(room, official, client, agenda):
+    """One number per matter: the room says what the matter list and the matter page say."""
+    from tiepdan.live.selectors import room_snapshot
+
+    chair = official("bantcd")
+    from tiepdan.scheduling.models import AgendaItem
+
+    first, second = agenda(room, 2)
+    AgendaItem.objects.filter(pk=second.pk).update(position=7)  # the room's order is not the matter's number
+    second.refresh_from_db()
+    assert second.matter_id != second.position
+    client.force_login(chair)
+    html = client.get(f"/phong-truc-tuyen/{room.pk}/chuong-trinh/").content.decode()
+    assert f"Vụ việc số {second.matter_id}:" in html and f"Vụ việc số {second.position}:" not in html
+    listed = client.get(f"/vu-viec/{second.matter_id}/").content.decode()
+    assert f"Vụ việc số {second.matter_id}" in listed
+    for p in room.points.exclude(role="central"):
+        services.admit(by=chair, point=services.device_connected(point=p, channel_name=f"c{p.pk}")[0])
+    services.start_session(by=chair, room=room)
+    services.start_matter(by=chair, room=room, item=second)
+    snapshot, _ = room_snapshot(room.pk)
+    assert snapshot["room"]["current_item"]["label"].startswith(f"Vụ việc số {second.matter_id}: ")
 
 
 def test_the_console_agenda_links_each_matter_to_its_dossier_for_sharing(room, official, client, agenda):

@@ -308,6 +308,9 @@ import json as _json  # noqa: E402
 LIVE_ICE_SERVERS = _json.loads(env("LIVE_ICE_SERVERS", "[]", "Máy chủ STUN/TURN cho trình duyệt, dạng JSON của RTCPeerConnection: [{\"urls\": \"stun:stun.example.vn:3478\"}, {\"urls\": \"turn:turn.example.vn:3478\", \"username\": \"...\", \"credential\": \"...\"}]; trống: chỉ kết nối trực tiếp (mạng nội bộ, kiểm thử)."))
 LIVE_HEARTBEAT_S = float(env("LIVE_HEARTBEAT_S", "15", "Trình duyệt của điểm cầu hỏi máy chủ phòng họp sau mỗi ngần này giây; không được trả lời trong cùng khoảng thời gian đó thì tự kết nối lại."))
 LIVE_JOIN_LINK_HOURS = int(env("LIVE_JOIN_LINK_HOURS", "48", "Đường dẫn tham gia cho điểm cầu còn hiệu lực bao nhiêu giờ kể từ khi cấp."))
+LIVE_MAX_MESSAGE_BYTES = int(env("LIVE_MAX_MESSAGE_BYTES", str(64 * 1024), "Cỡ lớn nhất (byte) của một tin nhắn trình duyệt gửi lên phòng họp; một SDP cỡ vài KB. Tin lớn hơn bị từ chối, không chuyển tiếp."))
+LIVE_MAX_MESSAGES_PER_S = float(env("LIVE_MAX_MESSAGES_PER_S", "50", "Số tin nhắn mỗi giây một kết nối phòng họp được gửi (trung bình); quá thì bị từ chối, các điểm cầu khác vẫn được phục vụ."))
+LIVE_MESSAGE_BURST = int(env("LIVE_MESSAGE_BURST", "300", "Số tin nhắn một kết nối được gửi dồn một lúc (lúc vào phòng: SDP, ICE tới mọi điểm cầu của hình sao)."))
 
 LOGGING = {
     "version": 1,

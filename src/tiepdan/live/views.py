@@ -1,7 +1,9 @@
 """Thin views of the live room: ask the policy, call a service or a selector, render."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 
 from django.apps import apps
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
@@ -18,7 +21,24 @@ from tiepdan.core.security import media_page
 
 from . import selectors, services
 from .backends.janus import browser_ws_url
-from .models import JoinLink, LiveRoom, PointRole, RoomPoint
+from .consumers import DEVICE_COOKIE
+from .models import DeviceRole, JoinLink, LiveRoom, PointRole, RoomPoint
+
+# The browser's device cookie: which browser is which at a point (a reload replaces its own device,
+# another browser gets its own), and the browser a join link is bound to.
+DEVICE_COOKIE_AGE = dt.timedelta(days=30)
+
+
+def _device_key(request) -> tuple[str, bool]:
+    """This browser's device key, and whether it is new (then the response must set it)."""
+    key = request.COOKIES.get(DEVICE_COOKIE, "")
+    return (key, False) if 20 <= len(key) <= 100 else (secrets.token_urlsafe(32), True)
+
+
+def _set_device_cookie(response, key: str, *, at_least: dt.timedelta = DEVICE_COOKIE_AGE):
+    response.set_cookie(DEVICE_COOKIE, key, max_age=int(max(at_least, DEVICE_COOKIE_AGE).total_seconds()), httponly=True,
+                        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
 
 
 def _errors(exc: Exception) -> str:
@@ -79,10 +99,14 @@ def point_page(request, room_id, point_id):
         return render(request, "live/refused.html", {"message": refusal}, status=403)
     room = point.room
     is_console = user is not None and point.role == PointRole.CENTRAL and policy.can(user, "live.chair", room)
+    choices = services.device_choices(user=user, point=point)
+    takes_minutes = is_console or any(role == DeviceRole.MINUTES for role, _ in choices)
     context = {
         "room": room,
         "point": point,
         "is_console": is_console,
+        "takes_minutes": takes_minutes,
+        "device_choices": choices,
         "readiness": selectors.last_readiness(point),
         "config": {
             "room_id": room.pk,
@@ -90,22 +114,28 @@ def point_page(request, room_id, point_id):
             "ws_path": f"/ws/phong-truc-tuyen/{room.pk}/diem/{point.pk}/",
             "heartbeat_ms": int(settings.LIVE_HEARTBEAT_S * 1000),
             "is_console": is_console,
-            "minutes_url": reverse("live:minutes", args=[room.pk]) if is_console else None,
+            "minutes_url": reverse("live:minutes", args=[room.pk]) if takes_minutes else None,
             "agenda_url": reverse("live:agenda", args=[room.pk]) if is_console else None,
         },
     }
-    return render(request, "live/point.html", context)
+    key, new = _device_key(request)
+    response = render(request, "live/point.html", context)
+    return _set_device_cookie(response, key) if new else response
 
 
 def redeem_link(request, token):
+    """Open a join link; the browser is bound to it by its device cookie and may come back on it while it is valid."""
+    key, _ = _device_key(request)
     try:
-        link = services.redeem_join_link(token=token)
+        link = services.redeem_join_link(token=token, device_key=key)
     except PermissionDenied as exc:
         return render(request, "live/refused.html", {"message": str(exc)}, status=403)
     grants = request.session.get("live_links", {})
     grants[str(link.point_id)] = link.pk
     request.session["live_links"] = grants
-    return redirect("live:point", room_id=link.point.room_id, point_id=link.point_id)
+    response = redirect("live:point", room_id=link.point.room_id, point_id=link.point_id)
+    # The cookie lasts at least as long as the link, so the bound browser can come back until it expires.
+    return _set_device_cookie(response, key, at_least=link.expires_at - timezone.now())
 
 
 @login_required
