@@ -9,6 +9,7 @@ import shutil
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -232,18 +233,64 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def new_page(browser, live_server_url):
-    """``new_page()`` → a fresh page (own cookies) with camera and microphone allowed."""
-    contexts = []
+    """``new_page()`` → a fresh page (own cookies) with camera and microphone allowed.
+
+    Every page runs under the product's Content-Security-Policy: anything it refuses (an inline
+    script or style, an eval, a connection to an origin it does not name) fails the test at the end.
+    """
+    contexts, pages = [], []
 
     def make():
         context = browser.new_context(base_url=live_server_url, locale="vi-VN", permissions=["camera", "microphone"])
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.csp_refusals = []
+        page.on("console", lambda m, page=page: "Content Security Policy" in m.text and page.csp_refusals.append(f"{page.url}: {m.text}"))
+        pages.append(page)
+        return page
 
     yield make
+    refused = [r for page in pages for r in page.csp_refusals]
     for context in contexts:
         context.close()
+    if refused:
+        pytest.fail("the Content-Security-Policy refused:\n" + "\n".join(refused[:10]))
+
+
+# --- Accessibility: axe-core in the page --------------------------------------------------------
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "/__axe-core__/axe.min.js"  # answered by the test itself, never by the server or a CDN
+AXE_RUN_JS = """async () => {
+  const r = await axe.run(document, { resultTypes: ["violations"] });
+  return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${(n.failureSummary || "").split("\\n").slice(1).join(" ")}`) }));
+}"""
+
+
+def check_accessible(page, where: str = "") -> None:
+    """Run axe-core (npm, node_modules) on the page as it is now; fail on any serious or critical violation, listing each.
+
+    The script is served to the page from node_modules by Playwright at a same-origin address, so the
+    page's CSP (script-src 'self') admits it as it admits our own scripts.
+    """
+    if not AXE_JS.exists():
+        _missing("axe-core (npm install)")
+    if not getattr(page, "axe_routed", False):
+        page.route(f"**{AXE_URL}", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"))
+        page.axe_routed = True
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE_URL)
+    violations = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in ("serious", "critical")]
+    assert not violations, f"axe-core on {where or page.url}:\n" + "\n".join(
+        f"- [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations
+    )
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page)``: no serious or critical axe-core violation on the page's current state."""
+    return check_accessible
 
 
 @pytest.fixture

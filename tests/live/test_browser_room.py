@@ -92,10 +92,12 @@ def test_four_points_each_decode_the_other_three_in_a_mesh(make_session, officia
         assert page.evaluate(SENT_VIDEO_CAPS_JS) == [room.max_bitrate_kbps * 1000] * 3
 
 
-def test_chair_mutes_and_removes_a_point_and_the_others_see_it(make_session, official, new_page, login):
+def test_chair_mutes_and_removes_a_point_and_the_others_see_it(make_session, official, new_page, login, assert_accessible):
     room, halls, tokens = _open_room(make_session, official, communes=2)
     chair = _chair_page(new_page, login, room)
     first, second = _hall_page(new_page, tokens[0]), _hall_page(new_page, tokens[1])
+    assert_accessible(first, "a hall in the lobby")
+    assert_accessible(chair, "the console with points waiting")
     for hall in halls:
         _admit(chair, hall)
     _wait_decoding(second, peers=2)
@@ -103,6 +105,7 @@ def test_chair_mutes_and_removes_a_point_and_the_others_see_it(make_session, off
     row.get_by_role("button", name="Mời phát biểu").click()
     tile_on_second = second.locator(f'.tile[data-point="{halls[0].pk}"]')
     tile_on_second.get_by_text("đang mở micro").wait_for()
+    assert_accessible(second, "a hall in the room, another point given the floor")
     assert first.evaluate("() => window.tiepdanRoom.localStream.getAudioTracks()[0].enabled") is True
     row.get_by_role("button", name="Tắt micro").click()
     tile_on_second.get_by_text("đã tắt micro").wait_for()
@@ -112,6 +115,7 @@ def test_chair_mutes_and_removes_a_point_and_the_others_see_it(make_session, off
     chair.once("dialog", lambda d: d.accept("Gây mất trật tự"))
     row.get_by_role("button", name="Mời ra").click()
     first.get_by_text("Người chủ trì đã mời điểm cầu của bạn ra khỏi phiên").wait_for()
+    assert_accessible(first, "a removed hall")
     tile_on_second.wait_for(state="detached")
     chair.locator(f'#points-table tr[data-point="{halls[0].pk}"] .status', has_text="Đã bị mời ra").wait_for()
     second.wait_for_function("() => window.tiepdanRoom.backend.peerConnections().length === 1")
@@ -161,7 +165,7 @@ def test_star_with_five_points_each_commune_holds_one_connection(make_session, o
     assert len(chair_caps) >= 4 and set(chair_caps) == {room.max_bitrate_kbps * 1000}, chair_caps
 
 
-def test_console_runs_the_agenda_and_minutes_survive_closing_the_browser(make_session, official, new_page, login, agenda):
+def test_console_runs_the_agenda_and_minutes_survive_closing_the_browser(make_session, official, new_page, login, agenda, assert_accessible):
     room, halls, tokens = _open_room(make_session, official, communes=1)
     first, second = agenda(room, 2)
     chair = _chair_page(new_page, login, room)
@@ -173,11 +177,13 @@ def test_console_runs_the_agenda_and_minutes_survive_closing_the_browser(make_se
     chair.locator("#timer", has_text="Đã tiếp").wait_for()
     chair.get_by_label("Nội dung công dân trình bày").fill("Công dân đề nghị xem xét lại giá bồi thường.")
     chair.locator("#minutes-status", has_text="Đã lưu lúc").wait_for()
+    assert_accessible(chair, "the console during a matter, minutes saved")
     chair.close()  # the browser closes: nothing typed is lost
 
     again = new_page()
     login(again, "bantcd")
     again.goto(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/")
+    assert_accessible(again, "the device check before joining")
     again.get_by_role("button", name="Vào phòng").click()
     again.wait_for_function("() => document.querySelector('#minutes textarea[name=citizen_presentation]').value.length > 0")
     assert again.get_by_label("Nội dung công dân trình bày").input_value() == "Công dân đề nghị xem xét lại giá bồi thường."
