@@ -4,7 +4,7 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { MediaBackend, capVideoSenders, createBackend, summariseStats } from "../../src/tiepdan/live/static/live/media/backend.js";
+import { MediaBackend, capVideoSenders, combineQuality, createBackend, summariseStats } from "../../src/tiepdan/live/static/live/media/backend.js";
 import MeshBackend from "../../src/tiepdan/live/static/live/media/mesh.js";
 import JanusBackend from "../../src/tiepdan/live/static/live/media/janus.js";
 import { Signalling } from "../../src/tiepdan/live/static/live/signalling.js";
@@ -262,3 +262,23 @@ test("capVideoSenders: a sender that refuses the cap is left out of the caps in 
 });
 
 afterEach(() => settle(2));
+
+test("combineQuality: a point's own quality is its worst connection's round trip and loss, the bitrates added up", () => {
+  const q = combineQuality([
+    { rtt_ms: 40, loss_pct: 0.5, bitrate_kbps: 900, fps: 25, frames_decoded: 1000 },
+    { rtt_ms: 120, loss_pct: 0.1, bitrate_kbps: 700, fps: 12, frames_decoded: 400 },
+    { rtt_ms: null, loss_pct: 0, bitrate_kbps: 0, fps: 0, frames_decoded: 0 }, // a connection still starting
+  ]);
+  assert.deepEqual(q, { rtt_ms: 120, loss_pct: 0.5, bitrate_kbps: 1600, fps: 0, frames_decoded: 1400, peers: 3, level: "ok" });
+  assert.equal(combineQuality([]), null, "no connection: nothing to show or send");
+});
+
+test("combineQuality: the badge is good under 300 ms and 3 % loss, a warning under 10 % loss, bad beyond", () => {
+  const level = (rtt_ms, loss_pct) => combineQuality([{ rtt_ms, loss_pct }]).level;
+  assert.equal(level(299, 2.9), "ok");
+  assert.equal(level(300, 0), "warn", "a slow link with no loss is a warning");
+  assert.equal(level(50, 3), "warn");
+  assert.equal(level(50, 9.9), "warn");
+  assert.equal(level(50, 10), "bad");
+  assert.equal(level(900, 12), "bad");
+});

@@ -1,6 +1,6 @@
 // The room page of one point: device check, lobby, videos, speaking, quality, reconnect.
 // The chair's console (console.js) is loaded on top of it at the central point.
-import { createBackend } from "./media/backend.js";
+import { combineQuality, createBackend } from "./media/backend.js";
 import { Signalling } from "./signalling.js";
 import { listDevices, openDevices, playTestTone, watchLevel } from "./devices.js";
 import { icon } from "../core/icons.js";
@@ -244,17 +244,13 @@ async function teardown() {
 // Own connection quality: the worst of this point's connections, shown and sent to the chair.
 function reportQuality() {
   const all = Object.values(state.quality).filter((q) => state.backend && state.backend.peerConnections().length);
-  if (!all.length) return;
-  const rtt = Math.max(...all.map((q) => q.rtt_ms || 0));
-  const loss = Math.max(...all.map((q) => q.loss_pct || 0));
-  const kbps = all.reduce((s, q) => s + (q.bitrate_kbps || 0), 0);
-  const fps = Math.min(...all.map((q) => q.fps || 0));
-  const frames = all.reduce((s, q) => s + (q.frames_decoded || 0), 0);
-  const good = rtt < 300 && loss < 3;
+  const combined = combineQuality(all);
+  if (!combined) return;
+  const { level, ...quality } = combined;
   const el = $("own-quality");
-  el.textContent = `Kết nối: ${rtt} ms · mất gói ${loss}% · nhận ${kbps} kbps`;
-  el.className = `badge ${good ? "ok" : loss < 10 ? "warn" : "bad"}`;
-  signalling.send({ type: "quality", quality: { rtt_ms: rtt, loss_pct: loss, bitrate_kbps: kbps, fps, frames_decoded: frames, peers: all.length } });
+  el.textContent = `Kết nối: ${quality.rtt_ms} ms · mất gói ${quality.loss_pct}% · nhận ${quality.bitrate_kbps} kbps`;
+  el.className = `badge ${level}`;
+  signalling.send({ type: "quality", quality });
 }
 
 function showPanels() {

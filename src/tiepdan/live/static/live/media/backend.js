@@ -141,3 +141,22 @@ export async function summariseStats(pc, previous = {}) {
     _raw: { at: now, bytes },
   };
 }
+
+// A point's own connection quality from its connections' summaries (what it shows and sends the chair):
+// the worst round trip and loss, the received bitrates and frames added up, the lowest frame rate.
+// `level` is its badge: "ok" under 300 ms and 3 % loss, "warn" under 10 % loss, else "bad". null: no connection.
+export function combineQuality(summaries) {
+  if (!summaries.length) return null;
+  const rtt = Math.max(...summaries.map((q) => q.rtt_ms || 0));
+  const loss = Math.max(...summaries.map((q) => q.loss_pct || 0));
+  const level = rtt < 300 && loss < 3 ? "ok" : loss < 10 ? "warn" : "bad";
+  return {
+    rtt_ms: rtt,
+    loss_pct: loss,
+    bitrate_kbps: summaries.reduce((s, q) => s + (q.bitrate_kbps || 0), 0),
+    fps: Math.min(...summaries.map((q) => q.fps || 0)),
+    frames_decoded: summaries.reduce((s, q) => s + (q.frames_decoded || 0), 0),
+    peers: summaries.length,
+    level,
+  };
+}
