@@ -34,6 +34,12 @@ def test_second_factor_is_required_under_production_settings(demo, production_au
     assert response.status_code == 302
     home = client.get(reverse("home"))
     assert home.status_code == 302 and home["Location"].startswith(reverse("second_factor"))
+    # Enrolling takes the one-time code a system administrator issued (tests/organisations/test_enrolment_codes.py).
+    from tiepdan.organisations.models import User
+    from tiepdan.organisations.services import issue_enrolment_code
+
+    _, code = issue_enrolment_code(by=User.objects.get(username="quantri"), person=User.objects.get(username="bantcd"))
+    assert client.post(reverse("second_factor"), {"code": code}).status_code == 302
     enrol = client.get(reverse("second_factor"))
     assert "quét mã QR" in enrol.content.decode()
 

@@ -7,4 +7,4 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Cơ quan, đơn vị và cán bộ"
 
     def ready(self):
-        from . import policy_checks  # noqa: F401  (registers the deputy-authorisation rule)
+        from . import checks, policy_checks  # noqa: F401  (register the deploy checks and the deputy-authorisation rule)

@@ -21,6 +21,23 @@ class SecondFactorForm(forms.Form):
         return token
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(label="Mã kích hoạt", max_length=40, help_text="12 ký tự trên giấy quản trị hệ thống cấp cho bạn, ví dụ ABCD-EFGH-JKMN.",
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True}))
+
+
+class IssueEnrolmentCodeForm(forms.Form):
+    reason = forms.CharField(label="Lý do cài đặt lại", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Ví dụ: cán bộ mất điện thoại, đổi máy. Thiết bị cũ bị thu hồi ngay.")
+
+    def __init__(self, *args, reset: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reset:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+
 class AuthorisationForm(forms.Form):
     deputy = forms.ModelChoiceField(label="Người được ủy quyền", queryset=None)
     valid_from = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}))

@@ -201,3 +201,54 @@ class DelegationOfAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chairman} ủy quyền {self.deputy} ({self.valid_from:%d/%m/%Y}–{self.valid_until:%d/%m/%Y})"
+
+
+class EnrolmentCode(models.Model):
+    """Mã kích hoạt xác thực hai lớp: what, beside the password, lets an official enrol an authenticator.
+
+    A system administrator issues it for one person (at first sign-in, or after resetting their
+    devices); it is shown once, only its SHA-256 is kept, it expires (``SECOND_FACTOR_CODE_HOURS``)
+    and it is used once. Issuing a new one withdraws any earlier one still unused.
+    """
+
+    class Purpose(models.TextChoices):
+        FIRST = "first", "Cài đặt lần đầu"
+        RESET = "reset", "Cài đặt lại sau khi thu hồi thiết bị"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name="cán bộ")
+    code_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    purpose = models.CharField("mục đích", max_length=10, choices=Purpose.choices)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người cấp")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("hết hạn lúc")
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    jurisdiction_lookup = "user__organisation"
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = "mã kích hoạt xác thực hai lớp"
+        verbose_name_plural = "mã kích hoạt xác thực hai lớp"
+        constraints = [
+            models.CheckConstraint(condition=Q(used_at__isnull=True) | Q(withdrawn_at__isnull=True), name="enrolment_code_used_or_withdrawn"),
+        ]
+
+    @property
+    def jurisdiction_path(self) -> str:
+        return self.user.jurisdiction_path
+
+    def refusal(self, now) -> str | None:
+        """Why this code no longer lets its holder enrol (None: it does)."""
+        if self.used_at is not None:
+            return "Mã kích hoạt này đã được dùng. Đề nghị quản trị hệ thống cấp mã mới."
+        if self.withdrawn_at is not None:
+            return "Mã kích hoạt này đã được thay bằng một mã cấp sau. Dùng mã mới nhất, hoặc đề nghị quản trị hệ thống cấp mã mới."
+        if now >= self.expires_at:
+            from django.utils import timezone
+
+            return f"Mã kích hoạt đã hết hạn lúc {timezone.localtime(self.expires_at):%H:%M ngày %d/%m/%Y}. Đề nghị quản trị hệ thống cấp mã mới."
+        return None
+
+    def __str__(self) -> str:
+        return f"Mã kích hoạt cho {self.user} (cấp {self.issued_at:%d/%m/%Y %H:%M})" if self.issued_at else f"Mã kích hoạt cho {self.user}"

@@ -1,11 +1,12 @@
 """Read-side queries about organisations and people that several callers share."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from tiepdan.core import policy
 
-from .models import AdministrativeUnit, DelegationOfAuthority, Organisation, User
+from .models import AdministrativeUnit, DelegationOfAuthority, EnrolmentCode, Organisation, User
 
 
 def authorisation_in_force(deputy: User, on_date) -> DelegationOfAuthority | None:
@@ -22,6 +23,17 @@ def visible_organisations(user) -> QuerySet[Organisation]:
 
 def visible_people(user) -> QuerySet[User]:
     return policy.visible(user, "people.view", User.objects.filter(is_active=True).select_related("organisation"))
+
+
+def with_second_factor_state(people: QuerySet[User]) -> QuerySet[User]:
+    """Annotate ``has_authenticator`` and ``has_pending_code`` (unused, unexpired) for the administrator's list."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    pending = EnrolmentCode.objects.filter(user=OuterRef("pk"), used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+    return people.annotate(
+        has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        has_pending_code=Exists(pending),
+    )
 
 
 def province_committee_for(unit: AdministrativeUnit) -> Organisation | None:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +14,7 @@ from tiepdan.core import audit, policy
 from tiepdan.core.roles import COMMUNE_ROLES, Role
 from tiepdan.core.text import fold
 
-from .models import AdministrativeUnit, DelegationOfAuthority, Organisation, User
+from .models import AdministrativeUnit, DelegationOfAuthority, EnrolmentCode, Organisation, User
 
 # Which kinds of organisation each role may belong to: a commune chairman sits in a commune's committee, etc.
 ROLE_ORGANISATION_KINDS = {
@@ -131,3 +134,80 @@ def ensure_organisation(*, name: str, kind: str, parent: Organisation | None, un
 
 def is_commune_role(role: str) -> bool:
     return role in COMMUNE_ROLES
+
+
+# --- The second factor: enrolment codes ---------------------------------------------------------------------
+# No 0/O, 1/I/L: the code is read aloud over the phone or copied from paper. 12 of these 31 symbols: ~59 bits.
+ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ENROLMENT_CODE_LENGTH = 12
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def _code_digest(code: str) -> str:
+    return hashlib.sha256(_normalise_code(code).encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_enrolment_code(*, by: User | None, person: User, reason: str = "") -> tuple[EnrolmentCode, str]:
+    """A system administrator lets ``person`` enrol an authenticator: returns the code, to be shown once.
+
+    If ``person`` already has an authenticator this is a reset: the reason is required, their devices
+    are deleted (every session verified by them loses the second factor) and they enrol again with
+    the new code. Any earlier code still unused is withdrawn. ``by`` None is the system
+    (``manage.py issue_enrolment_code``, for the first administrator).
+    """
+    from django_otp import devices_for_user
+
+    if by is not None:
+        policy.require(by, "people.issue_enrolment_code", person)
+        if by.pk == person.pk:
+            raise PermissionDenied("Không tự cấp mã kích hoạt cho chính mình: hãy nhờ một quản trị hệ thống khác.")
+    if not person.is_active:
+        raise ValidationError("Tài khoản này đã bị khóa; mở lại tài khoản trước khi cấp mã kích hoạt.")
+    devices = list(devices_for_user(person, confirmed=None))
+    reset = any(d.confirmed for d in devices)
+    if reset and not reason.strip():
+        raise ValidationError({"reason": "Cán bộ này đã cài xác thực hai lớp. Cần nêu lý do cài đặt lại (ví dụ: mất điện thoại) trước khi thu hồi thiết bị cũ."})
+    now = timezone.now()
+    for device in devices:
+        device.delete()
+    withdrawn = EnrolmentCode.objects.filter(user=person, used_at__isnull=True, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    plain = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _ in range(ENROLMENT_CODE_LENGTH))
+    code = EnrolmentCode.objects.create(
+        user=person, code_sha256=_code_digest(plain), purpose=EnrolmentCode.Purpose.RESET if reset else EnrolmentCode.Purpose.FIRST,
+        issued_by=by, expires_at=now + dt.timedelta(hours=settings.SECOND_FACTOR_CODE_HOURS),
+    )
+    audit.record(
+        actor=by, action="people.enrolment_code_issued", obj=person, reason=reason.strip(),
+        changes={"purpose": code.purpose, "expires_at": code.expires_at.isoformat(), "devices_revoked": sum(d.confirmed for d in devices), "codes_withdrawn": withdrawn},
+    )
+    return code, "-".join(plain[i:i + 4] for i in range(0, ENROLMENT_CODE_LENGTH, 4))
+
+
+def redeem_enrolment_code(*, user: User, code: str):
+    """``user`` (signed in with the password) enters the code: uses it and returns a new, unconfirmed authenticator.
+
+    The authenticator becomes theirs when they enter its first right TOTP code (the second-factor page).
+    A refusal is audited too, then raised with what to do next.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    now = timezone.now()
+    with transaction.atomic():
+        found = EnrolmentCode.objects.select_for_update().filter(code_sha256=_code_digest(code)).first() if _normalise_code(code) else None
+        if found is None or found.user_id != user.pk:
+            refusal = "Mã kích hoạt không đúng. Nhập đúng 12 ký tự trên giấy quản trị hệ thống đã cấp cho bạn."
+        else:
+            refusal = found.refusal(now)
+        if refusal is None:
+            found.used_at = now
+            found.save(update_fields=["used_at"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            device = TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+            audit.record(actor=user, action="auth.enrolment_code_used", obj=user, changes={"code": found.pk, "purpose": found.purpose})
+            return device
+    audit.record(actor=user, action="auth.enrolment_code_failed", obj=user, reason=refusal)
+    raise ValidationError({"code": refusal})

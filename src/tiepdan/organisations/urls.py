@@ -12,6 +12,7 @@ urlpatterns = [
     path("co-quan/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("can-bo/", views.people_list, name="people_list"),
     path("can-bo/them/", views.official_create, name="official_create"),
+    path("can-bo/<int:pk>/ma-kich-hoat/", views.issue_enrolment_code, name="issue_enrolment_code"),
     path("uy-quyen/", views.authorisations, name="authorisations"),
     path("uy-quyen/<int:pk>/thu-hoi/", views.revoke_authorisation, name="revoke_authorisation"),
 ]

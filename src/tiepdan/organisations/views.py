@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +22,12 @@ from tiepdan.core.roles import Role
 from tiepdan.core.text import fold
 
 from . import selectors, services
-from .forms import AuthorisationForm, LoginForm, OfficialForm, SecondFactorForm
+from .forms import AuthorisationForm, EnrolmentCodeForm, IssueEnrolmentCodeForm, LoginForm, OfficialForm, SecondFactorForm
 from .home import home_sections
 from .models import DelegationOfAuthority, Organisation, User
+
+# The authenticator this browser may confirm: created only when its official entered a valid enrolment code here.
+ENROLMENT_SESSION_KEY = "second_factor_enrolment_device"
 
 
 class LoginView(auth_views.LoginView):
@@ -49,11 +52,18 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def second_factor(request):
-    """Set up (first time: QR code) or check the TOTP second factor."""
+    """Check the TOTP second factor, or set it up: enrolment code, then QR code, then the first TOTP code.
+
+    A password alone never gets a QR code: the authenticator is created only by a valid enrolment code
+    (``services.redeem_enrolment_code``), and only the browser that entered it may confirm it.
+    """
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     pending = None
     if device is None:
-        pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
+        pending_id = request.session.get(ENROLMENT_SESSION_KEY)
+        pending = TOTPDevice.objects.filter(user=request.user, confirmed=False, pk=pending_id).first() if pending_id else None
+        if pending is None:
+            return _enter_enrolment_code(request)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidate = device or pending
@@ -65,6 +75,7 @@ def second_factor(request):
             if pending is not None:
                 pending.confirmed = True
                 pending.save(update_fields=["confirmed"])
+                request.session.pop(ENROLMENT_SESSION_KEY, None)
                 audit.record(actor=request.user, action="auth.second_factor_enrolled", obj=request.user)
             otp_login(request, candidate)
             audit.record(actor=request.user, action="auth.second_factor_passed", obj=request.user)
@@ -86,6 +97,19 @@ def second_factor(request):
         qr_svg = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
         secret = base64.b32encode(pending.bin_key).decode()
     return render(request, "registration/second_factor.html", {"form": form, "enrolling": pending is not None, "qr_svg": qr_svg, "secret": secret})
+
+
+def _enter_enrolment_code(request):
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pending = services.redeem_enrolment_code(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            form.add_error("code", exc.message_dict.get("code", exc.messages))
+        else:
+            request.session[ENROLMENT_SESSION_KEY] = pending.pk
+            return redirect(request.get_full_path())
+    return render(request, "registration/enrolment_code.html", {"form": form})
 
 
 @login_required
@@ -122,8 +146,37 @@ def organisation_detail(request, pk):
 def people_list(request):
     policy.require(request.user, "people.view")
     qs = selectors.visible_people(request.user).order_by("organisation__path", "full_name")
+    may_issue_codes = policy.can(request.user, "people.issue_enrolment_code")
+    if may_issue_codes:
+        qs = selectors.with_second_factor_state(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "organisations/people_list.html", {"page": page})
+    # Asked here, not with the context's `can.people__manage`: a template looks `can["people__manage"]` up
+    # first, and that (an action with underscores) answers False without trying the attribute.
+    return render(request, "organisations/people_list.html", {"page": page, "may_manage": policy.can(request.user, "people.manage"), "may_issue_codes": may_issue_codes})
+
+
+@login_required
+def issue_enrolment_code(request, pk):
+    """The administrator gives one official an enrolment code (first set-up, or a reset that revokes their devices)."""
+    person = get_object_or_404(policy.visible(request.user, "people.issue_enrolment_code", User.objects.filter(is_active=True).select_related("organisation")), pk=pk)
+    reset = TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    form = IssueEnrolmentCodeForm(request.POST if request.method == "POST" else None, reset=reset)
+    context = {"person": person, "reset": reset, "form": form, "hours": settings.SECOND_FACTOR_CODE_HOURS}
+    if request.method == "POST" and form.is_valid():
+        try:
+            code, plain = services.issue_enrolment_code(by=request.user, person=person, reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            # Shown once, in this answer only: never stored, and the page is not to be cached.
+            response = render(request, "organisations/enrolment_code.html", {**context, "code": code, "plain": plain})
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "organisations/enrolment_code.html", context)
 
 
 @login_required
