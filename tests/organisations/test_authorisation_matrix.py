@@ -202,3 +202,48 @@ def test_the_audit_log_shows_each_reader_only_their_provinces_entries(demo, othe
         html = client.get(reverse("audit_log"), {"action": "matrix."}).content.decode()
         seen[name] = {place for place in ("Lạng Sơn", "Bắc Ninh") if f"Việc của {place}" in html}
     assert seen == {"quantri": {"Lạng Sơn"}, "thanhtra": {"Lạng Sơn"}, "thanhtra-bac-ninh": {"Bắc Ninh"}}
+
+
+# The device each role gets at the central point of a session the provincial committee hosts (so
+# every provincial unit may sit there), with thanhtra named to take the minutes: asked for the
+# console, for the minutes; "refused" where the WebSocket refuses the browser altogether.
+DEVICE_ROLES = {
+    #             asks console   asks minutes
+    "chutich":    ("console",   "observer"),
+    "phochutich": ("console",   "observer"),
+    "bantcd":     ("console",   "observer"),
+    "sonnmt":     ("refused",   "refused"),
+    "thanhtra":   ("observer",  "minutes"),
+    "cntt":       ("observer",  "observer"),
+    "chutichxa":  ("refused",   "refused"),
+    "canboxa":    ("refused",   "refused"),
+    "cnttxa":     ("refused",   "refused"),
+    "trunguong":  ("refused",   "refused"),
+    "quantri":    ("observer",  "observer"),
+}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_every_role_against_the_device_roles_at_the_central_point(demo, official, username):
+    from tiepdan.live import services as live
+    from tiepdan.live.models import RoomPoint
+    from tiepdan.scheduling.models import ReceptionSession, SessionPoint
+
+    now = timezone.now()
+    session = ReceptionSession.objects.create(
+        province_committee=demo["committee"], kind="periodic", date=timezone.localdate(), period_month=timezone.localdate().replace(day=1),
+        online_starts_at=now, online_ends_at=now + dt.timedelta(hours=3), location="Hội trường UBND tỉnh", capacity_seats=15, status="ready",
+        minute_taker=official("thanhtra"))
+    SessionPoint.objects.create(session=session, organisation=demo["committee"], role="central")
+    room = live.open_room(by=official("bantcd"), session=session)
+    central = RoomPoint.objects.get(room=room, role="central")
+    user = official(username)
+    outcomes = []
+    for i, asks in enumerate(("console", "minutes")):
+        if live.connection_refusal(user=user, link_id=None, point=central) is not None:
+            outcomes.append("refused")
+            continue
+        _, device = live.device_connected(point=central, channel_name=f"{username}-{i}", user=user, asks=asks)
+        outcomes.append(device.role)
+        live.device_disconnected(conn=device.conn, user=user)
+    assert tuple(outcomes) == DEVICE_ROLES[username]
