@@ -67,6 +67,9 @@ def test_the_room_page_may_use_the_camera_and_connect_to_the_sfu(client, officia
     assert "wss://sfu.example.vn/janus" in csp["connect-src"] and csp["script-src"] == ["'self'"]
     listing = client.get("/phong-truc-tuyen/")
     assert "camera=()" in listing["Permissions-Policy"]
+    client.force_login(official("thanhtra"))  # an inspector is no point's official: the room answers with a refusal
+    refused = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/")
+    assert refused.status_code in (403, 404) and "camera=()" in refused["Permissions-Policy"]
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)

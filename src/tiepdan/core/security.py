@@ -34,7 +34,8 @@ def media_page(connect_src: Callable[[], list[str]] | None = None):
         def wrapped(request, *args, **kwargs):
             inner = csp_update({"connect-src": connect_src()})(view) if connect_src else view
             response = inner(request, *args, **kwargs)
-            response.uses_camera_and_microphone = True
+            # A refusal or a redirect from the same view does not open the devices.
+            response.uses_camera_and_microphone = response.status_code == 200
             return response
 
         return wrapped
