@@ -68,7 +68,7 @@ def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(de
 
 
 @pytest.mark.browser
-def test_a_commune_imports_its_list_from_excel_refused_whole_then_taken_whole(demo, new_page, login, tmp_path):
+def test_a_commune_imports_its_list_from_excel_refused_whole_then_taken_whole(demo, new_page, login, tmp_path, assert_accessible):
     """Download the template, fill it, upload it with one bad row: the errors are listed by row and column and
     nothing is saved; fix the row: every household is in the commune's list."""
     from .test_household_import import GOOD, filled
@@ -90,6 +90,7 @@ def test_a_commune_imports_its_list_from_excel_refused_whole_then_taken_whole(de
     problems = page.get_by_role("alert").filter(has_text="Chưa nhập hộ dân nào")
     assert "Dòng 7, cột «Số CCCD»: Số CCCD phải gồm đúng 12 chữ số" in problems.inner_text()
     assert Matter.objects.count() == 0
+    assert_accessible(page, "an Excel list refused with its problems")
 
     rows[1][1] = "020162003311"
     good = tmp_path / "danh-sach-da-sua.xlsx"
@@ -100,3 +101,28 @@ def test_a_commune_imports_its_list_from_excel_refused_whole_then_taken_whole(de
     for name in ("Hoàng Văn Páo", "Lý Thị Mỷ", "Nông Văn Sình"):
         assert page.get_by_role("cell", name=name, exact=True).is_visible()
     assert CommuneBatch.objects.get().matters.count() == 3
+    assert_accessible(page, "the commune's list after an import, with the representatives' rows")
+
+
+@pytest.mark.browser
+def test_a_delegation_is_registered_with_its_representatives_on_the_page(demo, new_page, login, assert_accessible):
+    board = login(new_page(), "bantcd")
+    board.goto("/vu-viec/dang-ky/")
+    board.get_by_label("Họ và tên").fill("Lộc Văn Thắng")
+    board.get_by_label("Số CCCD (12 chữ số)").fill("020068123456")
+    board.get_by_label("Ngày sinh").fill("1968-05-01")
+    board.get_by_label("Xã, phường nơi cư trú").select_option(index=1)
+    board.get_by_label("Địa chỉ (thôn, bản, số nhà)").fill("Thôn Nà Pàn")
+    board.get_by_label("Loại vụ việc").select_option("complaint")
+    board.get_by_label("Tóm tắt nội dung").fill("Mười hai hộ khiếu nại việc thu hồi đất làm đường tránh, giá bồi thường thấp.")
+    board.get_by_label("Số người cùng nội dung").fill("12")
+    for n, (name, number) in enumerate([("Hà Thị Mai", "020172000101"), ("Vi Văn Sơn", "020065000102")], start=2):
+        board.get_by_label(f"Người đại diện thứ {n}, họ tên").fill(name)
+        board.get_by_label(f"Người đại diện thứ {n}, số CCCD").fill(number)
+        board.get_by_label(f"Người đại diện thứ {n}, địa chỉ").fill("Thôn Nà Pàn")
+        board.get_by_label(f"Người đại diện thứ {n}, ngày ký biên bản").fill("2026-11-02")
+    assert_accessible(board, "the registration form with the representatives' rows")
+    board.get_by_role("button", name="Tiếp nhận").click()
+    assert board.get_by_text("3 người đại diện (dự phiên tiếp chiếm 3 chỗ)").is_visible()
+    assert board.locator("#representatives li").count() == 3
+    assert Matter.objects.get().representatives_count == 3
