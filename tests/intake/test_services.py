@@ -338,3 +338,11 @@ def test_register_book_column_10_carries_the_guidance_given_in_the_reply(officia
     sheet = load_workbook(io.BytesIO(export_xlsx(selectors.register_book_rows(board)))).active
     column = [key for key, _, _ in COLUMNS].index("guided_to") + 1
     assert "UBND xã Na Dương" in sheet.cell(row=9, column=column).value
+
+
+def test_a_contact_of_invisible_characters_or_100_kb_is_refused(official):
+    board = official("bantcd")
+    with pytest.raises(ValidationError) as exc:
+        services.log_contact(by=board, medium="phone", person_name="\u200b\u200b", reach="0912000111", content="Hỏi " * 30_000, guided_to_write=True)
+    assert "vô hình" in exc.value.message_dict["person_name"][0] and "vượt quá 5.000 ký tự" in exc.value.message_dict["content"][0]
+    assert Contact.objects.count() == 0

@@ -147,7 +147,7 @@ class ContactForm(VietnameseForm):
     medium = forms.ChoiceField(label="Hình thức", choices=Contact.Medium.choices)
     person_name = forms.CharField(label="Người liên hệ", max_length=150)
     reach = forms.CharField(label="Số điện thoại / thư điện tử", max_length=150, required=False)
-    content = forms.CharField(label="Nội dung công dân trình bày", widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(label="Nội dung công dân trình bày", max_length=rules.MAX_SUMMARY_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
     guided_to_write = forms.BooleanField(label="Đã hướng dẫn công dân gửi đơn bằng văn bản", required=False, initial=True)
     guidance_note = forms.CharField(label="Nội dung hướng dẫn", max_length=255, required=False)
 

@@ -287,7 +287,7 @@ def log_contact(*, by, medium: str, person_name: str, reach: str, content: str, 
         errors["person_name"] = ["Người liên hệ: chưa nhập họ tên."]
     if not normalise(content):
         errors["content"] = ["Nội dung: hãy ghi tóm tắt công dân đã trình bày."]
-    _text_problems(errors, [("person_name", "Người liên hệ", person_name), ("reach", "Số điện thoại / thư điện tử", reach), ("content", "Nội dung", content), ("guidance_note", "Nội dung hướng dẫn", guidance_note)])
+    _text_problems(errors, [("person_name", "Người liên hệ", person_name, 150), ("reach", "Số điện thoại / thư điện tử", reach, 150), ("content", "Nội dung", content, rules.MAX_SUMMARY_CHARS), ("guidance_note", "Nội dung hướng dẫn", guidance_note, 255)])
     _raise(errors)
     contact = Contact(province_committee=province, medium=medium, person_name=normalise(person_name), reach=reach.strip(), content=content.strip(), guided_to_write=guided_to_write, guidance_note=normalise(guidance_note), at=timezone.now(), recorded_by=by)
     contact.full_clean()
@@ -364,7 +364,7 @@ def return_batch(*, by, batch: CommuneBatch, reason: str) -> CommuneBatch:
     errors: dict = {}
     if not reason:
         errors["reason"] = ["Lý do trả lại: hãy nêu xã cần bổ sung gì để cán bộ xã làm tiếp được."]
-    _text_problems(errors, [("reason", "Lý do trả lại", reason)])
+    _text_problems(errors, [("reason", "Lý do trả lại", reason, rules.MAX_NOTE_CHARS)])
     _raise(errors)
     for m in batch.matters.filter(state__in=[MatterState.RECEIVED, MatterState.CLASSIFIED]):
         workflow.transition(m, MatterState.RETURNED, by=by, reason=reason)
