@@ -19,13 +19,18 @@ def _pdf_text(document: IssuedDocument) -> str:
 
 
 def _receipts(matter):
-    return IssuedDocument.objects.filter(kind=DocumentKind.RECEIPT, about_id=str(matter.pk)).order_by("id")
+    from django.contrib.contenttypes.models import ContentType
+
+    from tiepdan.intake.models import Petition
+
+    petitions = [str(pk) for pk in matter.petitions.values_list("pk", flat=True)]
+    return IssuedDocument.objects.filter(kind=DocumentKind.RECEIPT, about_type=ContentType.objects.get_for_model(Petition), about_id__in=petitions).order_by("id")
 
 
-def test_papers_recorded_at_registration_get_a_numbered_receipt_linked_to_the_matter(official, board_matter):
+def test_papers_recorded_at_registration_get_a_numbered_receipt_linked_to_the_petition(official, board_matter):
     matter = board_matter(papers=[{"name": "Quyết định thu hồi đất", "pages": 2, "state": "bản chụp"}, {"name": "Giấy chứng nhận quyền sử dụng đất", "pages": 4, "state": "bản sao có chứng thực"}])
     (receipt,) = _receipts(matter)
-    assert receipt.about == matter and receipt.organisation == official("bantcd").organisation
+    assert receipt.about == matter.petitions.get() and receipt.organisation == official("bantcd").organisation
     assert receipt.number.startswith("01/GBN-") and receipt.pdf_sha256 and receipt.docx_sha256
     text = _pdf_text(receipt)
     for words in ("Mẫu số 02/TCD", "Quyết định thu hồi đất", "Bản phô tô", "Bản sao có chứng thực", "Nguyễn Văn Bình", "6 trang"):

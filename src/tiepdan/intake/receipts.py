@@ -2,7 +2,7 @@
 
 Issued whenever papers are recorded on a petition: at registration, when a returned matter is
 completed, when a scanned paper is attached. It goes through the one register of outgoing documents
-(``documents.services.issue_document``), numbered by the receiving body, linked to the matter, and is
+(``documents.services.issue_document``), numbered by the receiving body, linked to the petition, and is
 listed on the matter's page. Called inside the service's transaction: a receipt that cannot be issued
 takes the registration with it, so no paper is recorded without its receipt.
 """
@@ -53,4 +53,5 @@ def issue_receipt(*, by, petition, papers: list[dict]) -> IssuedDocument:
         person=person,
         papers=[doc_forms.Paper(name=p["name"], pages=int(p["pages"]), state=STATE_ON_RECEIPT[p["state"]]) for p in papers],
     )
-    return issue_document(by=by, kind=DocumentKind.RECEIPT, doc=doc, about=matter, organisation=organisation, identity_protected=matter.identity_protected)
+    # About the petition the papers came with: the matter's page lists its petitions' receipts with its own documents.
+    return issue_document(by=by, kind=DocumentKind.RECEIPT, doc=doc, about=petition, organisation=organisation, identity_protected=matter.identity_protected)

@@ -32,11 +32,13 @@ def _matter_or_404(user, pk):
 
 
 def _documents_about(user, matter):
-    """The documents issued about the matter (Form 02/TCD receipts and others), each with whether the user may open it."""
+    """The documents issued about the matter or one of its petitions (Form 02/TCD receipts), oldest first, each with
+    whether the user may open it."""
     from tiepdan.documents import selectors as doc_selectors
     from tiepdan.documents.services import may_open
 
-    documents = list(doc_selectors.documents_about(user, matter).order_by("issued_at", "id"))
+    found = [*doc_selectors.documents_about(user, matter), *(d for p in matter.petitions.all() for d in doc_selectors.documents_about(user, p))]
+    documents = sorted(found, key=lambda d: (d.issued_at, d.pk))
     for document in documents:
         document.may_open = may_open(user, document)
     return documents
