@@ -72,3 +72,14 @@ def test_the_focus_ring_is_visible_on_the_red_top_bar(demo, new_page, login):
     bar = page.locator("header.topbar").evaluate("(el) => getComputedStyle(el).backgroundColor")
     assert ring["style"] != "none" and ring["width"] >= 2, ring
     assert _contrast(_rgb(ring["color"]), _rgb(bar)) >= 3, (ring, bar)  # WCAG 2.1 1.4.11, non-text contrast
+
+
+def test_htmx_search_works_under_the_content_security_policy(demo, board_matter, new_page, login, assert_accessible):
+    """htmx swaps the rows in place with no inline script, style or eval (a refusal fails the test in new_page)."""
+    board_matter()
+    page = login(new_page(), "bantcd")
+    page.goto("/vu-viec/")
+    page.get_by_role("searchbox").first.fill("không có ai tên này")
+    page.locator("#matter-rows", has_text="Không có vụ việc phù hợp").wait_for()
+    assert "q=" in page.url  # hx-push-url
+    assert_accessible(page, "a search with no result, swapped in by htmx")
