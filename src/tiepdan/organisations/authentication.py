@@ -26,11 +26,6 @@ def second_factor_missing(user) -> bool:
     return not (is_verified is not None and is_verified())
 
 
-def fully_authenticated(user) -> bool:
-    """A signed-in official who has passed every factor the settings require."""
-    return user is not None and user.is_authenticated and not second_factor_missing(user)
-
-
 def attach_verified_device(user, session) -> None:
     """What django-otp's OTPMiddleware does for a request, for a WebSocket's user and session.
 
