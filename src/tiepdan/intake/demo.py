@@ -8,12 +8,12 @@ from tiepdan.organisations.models import AdministrativeUnit, Organisation, User
 
 from . import services
 from .models import Matter
-from .services import CitizenData, MatterData
+from .services import CitizenData, MatterData, RepresentativeData
 
 # name, CCCD, date of birth, hamlet, kind, area, summary, what happens next, extras
 DEMO = [
     ("Hoàng Văn Páo", "020058004711", dt.date(1958, 4, 2), "Thôn Nà Lầu", "complaint", "land", "Khiếu nại Quyết định thu hồi đất nông nghiệp để làm đường tránh, cho rằng giá bồi thường thấp hơn giá thị trường.", "approved", {"wants_online": True}),
-    ("Nông Thị Lụa", "020165003920", dt.date(1965, 9, 14), "Bản Pác Mòng", "complaint", "compensation", "Đoàn 12 hộ dân khiếu nại việc bố trí tái định cư dự án hồ chứa nước, chưa được giao đất ở mới.", "approved", {"wants_online": True, "members_count": 12, "members_note": "12 hộ thôn Pác Mòng"}),
+    ("Nông Thị Lụa", "020165003920", dt.date(1965, 9, 14), "Bản Pác Mòng", "complaint", "compensation", "Đoàn 12 hộ dân khiếu nại việc bố trí tái định cư dự án hồ chứa nước, chưa được giao đất ở mới.", "approved", {"wants_online": True, "members_count": 12, "members_note": "12 hộ thôn Pác Mòng", "other_representatives": [RepresentativeData(full_name="Lương Văn Tằng", id_number="020062004518", address="Bản Pác Mòng")]}),
     ("Lương Văn Khánh", "020071008812", dt.date(1971, 1, 20), "Thôn Đồng Tâm", "recommendation", "policy", "Kiến nghị xem xét chế độ người có công với cách mạng cho bố đẻ đã mất, hồ sơ gửi từ năm 2019 chưa có kết quả.", "approved", {"wants_online": True, "channel": "letter"}),
     ("Vi Thị Hường", "020180001234", dt.date(1980, 6, 5), "Bản Khòn Pát", "complaint", "land", "Khiếu nại việc cấp giấy chứng nhận quyền sử dụng đất chồng lấn với thửa đất của gia đình đã sử dụng ổn định từ năm 1990.", "approved_commune", {"wants_online": True}),
     ("Lăng Văn Slam", "020062005530", dt.date(1962, 11, 30), "Thôn Tân Lập", "complaint", "compensation", "Khiếu nại lần hai về mức hỗ trợ chuyển đổi nghề khi thu hồi đất khu công nghiệp; quyết định lần đầu đã có hiệu lực.", "proposed", {"wants_online": True}),
