@@ -27,7 +27,7 @@ def _free_ports(n: int) -> list[int]:
 def janus(tmp_path, settings):
     """A running Janus (``JanusProcess``) configured like production but on loopback only.
 
-    ICE is held to ``lo`` and sessions time out after 10 s, as media.md asks of tests.
+    ICE is held to ``lo`` and sessions time out after 10 s, as docs/MEDIA.md says of tests.
     Django settings point at it, so ``JanusBackend()`` talks to this one.
     """
     from tiepdan.live.janus.config import JanusConfig

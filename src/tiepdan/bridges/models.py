@@ -77,7 +77,7 @@ class BridgePoint(models.Model):
 
 
 class EquipmentKind(models.TextChoices):
-    """The kit each point needs (Thanh Hóa plan, Part II.1 and Part IV.1; seeds/001)."""
+    """The kit each point needs (Thanh Hóa plan, Part II.1 and Part IV.1; plan 001 in docs/LEGAL.md)."""
 
     PC = "pc", "Máy tính (dung lượng lưu trữ lớn)"
     SCREEN = "screen", "Màn hình"

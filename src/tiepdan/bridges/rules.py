@@ -28,7 +28,7 @@ class LinkRequirement:
 
 
 def required_link(*, is_central_point: bool) -> LinkRequirement:
-    """Kế hoạch tỉnh Thanh Hóa (seeds/001), Phần I.2.b: "điểm cầu trung tâm sử dụng đường truyền
+    """Kế hoạch tỉnh Thanh Hóa (plan 001; docs/LEGAL.md), Phần I.2.b: "điểm cầu trung tâm sử dụng đường truyền
     riêng tốc độ khoảng 30Mb, điểm cầu thành phần sử dụng đường truyền tốc độ khoảng 5Mb".
 
     The plan gives one figure per point; we require it in both directions, since a

@@ -9,7 +9,7 @@ import unicodedata
 
 # Province codes that open a 12-digit personal ID number: the 63 provinces' codes of
 # Quyết định 124/2004/QĐ-TTg (danh mục đơn vị hành chính), used for the number by
-# Thông tư 07/2016/TT-BCA Điều 7 and kept by the Law on Identity 2023 (legal.md: verify
+# Thông tư 07/2016/TT-BCA Điều 7 and kept by the Law on Identity 2023 (docs/LEGAL.md: verify
 # the current text). Numbers issued before the 2025 merger keep their old code.
 CCCD_PROVINCE_CODES: dict[str, str] = {
     "001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn", "008": "Tuyên Quang",
@@ -33,7 +33,7 @@ _TWELVE_DIGITS = re.compile(r"^[0-9]{12}$")
 def cccd_problem(id_number: str, date_of_birth: dt.date | None) -> str | None:
     """Số định danh cá nhân: 3 digits of province code, 1 digit for sex and century of birth
     (0/1: 1900-1999, 2/3: 2000-2099, 4/5: 2100-2199 ...), 2 digits of the birth year, 6 random digits
-    (Thông tư 07/2016/TT-BCA Điều 7; legal.md "Citizen ID number")."""
+    (Thông tư 07/2016/TT-BCA Điều 7; docs/LEGAL.md, the personal ID number)."""
     number = (id_number or "").strip()
     if not _TWELVE_DIGITS.match(number):
         return "Số CCCD phải gồm đúng 12 chữ số (không có chữ, dấu cách hay dấu chấm). Hãy kiểm tra lại trên thẻ căn cước."

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-# media.md, "Topology": a commune's 5 Mbps link and an ordinary PC hold a full mesh to about 4 points.
+# docs/MEDIA.md, "Topology": a commune's 5 Mbps link and an ordinary PC hold a full mesh to about 4 points.
 MESH_MAX_POINTS = 4
 
 
 def topology_for(point_count: int) -> str:
-    """media.md, "Topology: who sends what to whom": full mesh only up to 4 points; beyond, a star on
+    """docs/MEDIA.md, "Topology: who sends what to whom": full mesh only up to 4 points; beyond, a star on
     the central point's browser (each other point uploads one stream and holds one connection)."""
     return "mesh" if point_count <= MESH_MAX_POINTS else "star"
 

@@ -7,13 +7,13 @@ from . import agenda, services
 from .models import ReceptionSession, SessionStatus
 
 
-# Each province's own plan (seeds/INDEX.md), cited by its pages; keyed by the province's unit code.
+# Each province's own plan (docs/LEGAL.md, "The provincial plans"), cited by its pages; keyed by the province's unit code.
 PLAN_TEXTS = {
-    "20": {  # Lạng Sơn, seeds/004
+    "20": {  # Lạng Sơn, plan 004
         "plan_reference": "Đề án tiếp công dân trực tuyến của Chủ tịch UBND tỉnh Lạng Sơn (ban hành kèm theo Quyết định số 2193/QĐ-UBND ngày 05/12/2024)",
         "plan_bridge_requirement": "mục II.1.2.b: các điểm cầu phải đảm bảo về cơ sở vật chất, điều kiện kỹ thuật; truyền tải hình ảnh, âm thanh thông suốt; đảm bảo an ninh, an toàn thông tin",
     },
-    "24": {  # Bắc Ninh, seeds/000
+    "24": {  # Bắc Ninh, plan 000
         "plan_reference": "Kế hoạch triển khai mô hình tiếp công dân trực tuyến trên địa bàn tỉnh Bắc Ninh (2026)",
         "plan_bridge_requirement": "mục I.2: các điểm cầu phải đảm bảo cơ sở hạ tầng, hệ thống lưu trữ dữ liệu, kết nối thông suốt để truyền tải hình ảnh, âm thanh",
     },

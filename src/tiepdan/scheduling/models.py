@@ -77,7 +77,7 @@ class SessionStatus(models.TextChoices):
 class ReceptionSession(models.Model):
     """Phiên tiếp công dân: one day the Chairman (or an authorised deputy) receives citizens, periodic or ad hoc.
 
-    ``chair`` records who actually chairs (legal.md "Who chairs"); ``minute_taker`` is the
+    ``chair`` records who actually chairs (docs/LEGAL.md, Law Art. 12(5) and plan 002 §II.3: who chairs); ``minute_taker`` is the
     named person the Board assigns to take the minutes (Decree 154/2026 Art. 26).
     """
 

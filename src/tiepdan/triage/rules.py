@@ -31,7 +31,7 @@ class Ground(models.TextChoices):
 # Decree 154 Art. 20 and the Law's Art. 18(3) apply everywhere; the plans add their own lists.
 NATIONAL_GROUNDS = [Ground.ART20_COMPLEX, Ground.ART20_REMOTE, Ground.ART20_EMERGENCY, Ground.ART20_DENUNCIATION, Ground.ART20_OTHER, Ground.ART18_URGENT]
 _COMMON_PLAN = [Ground.PLAN_PM_DIRECTED, Ground.PLAN_SETTLED_IN_FORCE, Ground.PLAN_MANY_AGENCIES, Ground.PLAN_DELEGATION_UNSETTLED, Ground.PLAN_DELEGATION_SETTLED, Ground.PLAN_HEAD_DEEMS]
-# Province unit code → the plan's list (legal.md "Matters received online in the plans").
+# Province unit code → the plan's list (docs/LEGAL.md, Decree 154 Art. 20 and the plans' lists).
 PLAN_GROUNDS: dict[str, list[str]] = {
     "20": [*_COMMON_PLAN, Ground.PLAN_CENTRAL_OPINION],  # Lạng Sơn, plan 004
     "24": list(_COMMON_PLAN),  # Bắc Ninh, plan 000

@@ -13,7 +13,7 @@ _STATE_BADGE = {"approved": "ok", "declined": "bad", "withdrawn": "bad", "return
 
 @register.filter
 def citizen_name(matter) -> str:
-    """The citizen's name, unless a denouncer asked that their identity be protected (Đồng Tháp plan §II.4; legal.md)."""
+    """The citizen's name, unless a denouncer asked that their identity be protected (Đồng Tháp plan §II.4; docs/LEGAL.md, Decree 154 Art. 12)."""
     if matter.identity_protected:
         return format_html('<span class="badge warn" title="Người tố cáo yêu cầu giữ bí mật danh tính">Danh tính được giữ bí mật</span>')
     return matter.citizen.full_name if matter.citizen_id else ""

@@ -1,6 +1,6 @@
 """The no-services media path: browsers connect to each other, the server only relays signalling.
 
-Two topologies (media.md, "Topology"):
+Two topologies (docs/MEDIA.md, "Topology"):
 - ``mesh``: every point sends to every other; each point uploads N-1 streams,
   which a commune's 5 Mbps link and an ordinary PC hold to about 4 points.
 - ``star``: every other point connects only to the central point's browser,

@@ -1,4 +1,4 @@
-// The one client interface every media back end implements (media.md, "Topology").
+// The one client interface every media back end implements (docs/MEDIA.md, "Topology").
 //
 // The room page and the chair's console talk only to this interface, so they do
 // not know whether the no-services path (mesh.js: full mesh up to 4 points, a

@@ -1,7 +1,7 @@
 // The no-services media path (live/backends/mesh.py): browsers connect to each other;
 // the server only relays SDP and ICE between admitted points.
 //
-// topology "mesh": every point connects to every other (up to 4 points, media.md).
+// topology "mesh": every point connects to every other (up to 4 points, docs/MEDIA.md).
 //   The point with the smaller id makes the offer, so two points never offer at once.
 // topology "star": every other point connects only to the central point's browser.
 //   The central browser makes every offer, with four transceivers in a fixed order:
