@@ -27,6 +27,9 @@ class AuditEntry(models.Model):
     ``object_path`` and ``actor_path`` are the organisation paths of the object and of the actor when the
     entry was written, so the log is scoped like every other list (``policy.visible``): a province sees
     what was done to its objects and what its people did. Both empty: the system itself, seen nationally.
+
+    ``chain`` is the chain the entry belongs to (one per province committee, '' for the national chain;
+    ``core.audit.chain_of``) and ``seq`` its place in that chain, 1, 2, 3...: the MAC covers both.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -42,6 +45,8 @@ class AuditEntry(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     object_path = models.CharField(max_length=255, blank=True, db_index=True)
     actor_path = models.CharField(max_length=255, blank=True, db_index=True)
+    chain = models.CharField(max_length=255, blank=True)
+    seq = models.PositiveBigIntegerField()
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
@@ -54,6 +59,11 @@ class AuditEntry(models.Model):
         ordering = ["id"]
         verbose_name = "bản ghi nhật ký"
         verbose_name_plural = "nhật ký kiểm tra"
+        constraints = [
+            # Two writers of one chain can never take the same place: the second insert fails, nothing forks.
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_entry_per_place_in_chain"),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_seq_from_one"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -69,3 +79,36 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class AuditChainHeadQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Đầu chuỗi nhật ký không được xóa.")
+
+
+class AuditChainHead(models.Model):
+    """The head of one audit chain: how many entries it has and the last one's id and hash.
+
+    ``core.audit.record`` locks this row (SELECT ... FOR UPDATE on PostgreSQL) to append to the chain, so
+    writers of one province queue on their province's row and never on another's. Kept in the same
+    transaction as the entry, so it always names the newest committed entry of its chain; a checkpoint
+    reads all heads in one statement without stopping any writer.
+    """
+
+    chain = models.CharField(max_length=255, unique=True, blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+    last_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64)
+
+    objects = AuditChainHeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chain"]
+        verbose_name = "đầu chuỗi nhật ký"
+        verbose_name_plural = "đầu chuỗi nhật ký"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Đầu chuỗi nhật ký không được xóa.")
+
+    def __str__(self) -> str:
+        return f"{self.chain or 'quốc gia'}: {self.count} bản ghi"

@@ -22,6 +22,6 @@ def audit_log(request):
 @require_POST
 def audit_verify(request):
     policy.require(request.user, "audit.verify")
-    report = audit.report_for(request.user, audit.verify_chain())
+    report = audit.report_for(request.user, audit.verify_chain(audit.chains_for(request.user)))
     audit.record(actor=request.user, action="audit.verify", object_type="core.auditentry", object_repr="Kiểm tra toàn vẹn", changes={"ok": report.ok, "checked": report.checked, "first_broken": report.first_broken_id})
     return render(request, "core/_verify_result.html", {"report": report})

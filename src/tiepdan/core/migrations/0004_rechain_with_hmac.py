@@ -26,7 +26,8 @@ def _old_hash(entry) -> str:
 
 
 def rechain(apps, schema_editor):
-    from tiepdan.core.audit import GENESIS_HASH, seal
+    # The MAC as it was at this migration (the live one in core.audit has since covered chain and seq).
+    from tiepdan.core.migrations._audit_formats import GENESIS_HASH, mac_v1
 
     AuditEntry = apps.get_model("core", "AuditEntry")
     User = apps.get_model("organisations", "User")
@@ -37,7 +38,7 @@ def rechain(apps, schema_editor):
             raise RuntimeError(f"Audit entry #{entry.pk} does not verify under the old chain; run verify_audit on the previous release and investigate before migrating.")
         old_previous = entry.entry_hash
         entry.actor_path = paths.get(entry.actor_id, "") if entry.actor_id else ""
-        seal(entry, new_previous)
+        entry.previous_hash, entry.entry_hash = new_previous, mac_v1(entry, new_previous)
         new_previous = entry.entry_hash
         batch.append(entry)
         if len(batch) >= BATCH:
