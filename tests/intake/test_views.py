@@ -212,3 +212,11 @@ def test_the_excel_import_is_for_communes_and_bounded_before_reading(as_user, se
     page = c.post("/vu-viec/danh-sach-xa/nhap-excel/", {"file": big})
     assert page.status_code == 400 and "vượt quá 2 MB" in page.content.decode()
     assert Matter.objects.count() == 0
+
+
+def test_guidance_given_at_the_board_fills_column_10_of_the_register_book(as_user, communes):
+    c = as_user("bantcd")
+    response = c.post("/vu-viec/dang-ky/", _registration(communes, guided_to="Tòa án nhân dân khu vực 1 - Lạng Sơn", guidance_document="15/HD-BTCD"))
+    assert response.status_code == 302
+    book = c.get("/vu-viec/so-tiep-cong-dan/").content.decode()
+    assert "<td>Tòa án nhân dân khu vực 1 - Lạng Sơn, 15/HD-BTCD</td>" in book

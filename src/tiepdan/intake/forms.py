@@ -101,6 +101,8 @@ class BoardRegistrationForm(RegistrationForm):
     )
     written_on = forms.DateField(label="Ngày ghi trên đơn (nếu có)", required=False, widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Ngày ghi trên đơn: hãy nhập đúng dạng ngày/tháng/năm."})
     content = forms.CharField(label="Nội dung đơn, hoặc lời trình bày đã ghi lại và đọc lại cho công dân", max_length=rules.MAX_CONTENT_CHARS, widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    guided_to = forms.CharField(label="Đã hướng dẫn công dân đến cơ quan (nếu không thuộc thẩm quyền)", max_length=255, required=False, help_text="Cột (10) của sổ tiếp công dân.")
+    guidance_document = forms.CharField(label="Số văn bản hướng dẫn (nếu có)", max_length=60, required=False)
 
     field_order = ["channel", "received_on", "written_on"]
 
@@ -117,6 +119,7 @@ class BoardRegistrationForm(RegistrationForm):
     def to_data(self):
         citizen, matter = super().to_data()
         matter.content = self.cleaned_data["content"]
+        matter.guided_to, matter.guidance_document = self.cleaned_data["guided_to"], self.cleaned_data["guidance_document"]
         if self.cleaned_data["channel"] == "letter":
             matter.written_on = self.cleaned_data["written_on"]
         return citizen, matter

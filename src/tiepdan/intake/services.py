@@ -62,6 +62,9 @@ class MatterData:
     other_representatives: list[RepresentativeData] = field(default_factory=list)
     record_signed_on: dt.date | None = None  # the first representative's signature of the record (Decree 154 Art. 14(3))
     written_on: dt.date | None = None  # the date on a letter, if it bears one
+    # Form 03/TCD column 10: the body the citizen was guided to at reception, and the guidance document's number
+    guided_to: str = ""
+    guidance_document: str = ""
 
 
 PAPER_STATES = {"bản chính", "bản sao", "bản sao có chứng thực", "bản chụp"}
@@ -142,6 +145,7 @@ def _matter_problems(errors: dict, data: MatterData) -> None:
         ("summary", "Tóm tắt nội dung", data.summary, rules.MAX_SUMMARY_CHARS), ("request", "Yêu cầu của công dân", data.request, rules.MAX_SUMMARY_CHARS),
         ("content", "Nội dung đơn", data.content, rules.MAX_CONTENT_CHARS), ("arose_at", "Nơi phát sinh", data.arose_at, 255),
         ("members_note", "Danh sách thành viên", data.members_note, rules.MAX_NOTE_CHARS),
+        ("guided_to", "Hướng dẫn đến cơ quan", data.guided_to, 255), ("guidance_document", "Số văn bản hướng dẫn", data.guidance_document, 60),
     ])
     if len(data.papers) > rules.MAX_PAPERS:
         errors.setdefault("papers", []).append(f"Giấy tờ kèm theo: {len(data.papers)} dòng, tối đa {rules.MAX_PAPERS} dòng. Hãy gộp các giấy tờ cùng loại.")
@@ -234,7 +238,7 @@ def _create_matter(*, by, channel: str, citizen_data: CitizenData, data: MatterD
     papers = [_paper(p) for p in data.papers]
     petition = Petition(
         matter=matter, province_committee=province_committee, channel=channel, received_at=now, written_on=data.written_on, received_by=by,
-        content=(data.content or data.summary).strip(), papers=papers,
+        content=(data.content or data.summary).strip(), papers=papers, guided_to=normalise(data.guided_to), guidance_document=normalise(data.guidance_document),
     )
     petition.full_clean()
     petition.save()
