@@ -2,7 +2,7 @@
 import datetime as dt
 
 from tiepdan.core import audit
-from tiepdan.documents.render import format_time
+from tiepdan.documents.official import format_time
 from tiepdan.live.models import RoomEvent
 
 SEVEN_OH_THREE_UTC = dt.datetime(2026, 12, 1, 7, 3, 5, tzinfo=dt.timezone.utc)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tiepdan.documents import forms
-from tiepdan.documents.render import Signature
+from tiepdan.documents.official import Signature
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from tiepdan.documents import forms
-from tiepdan.documents.render import render_docx
+from tiepdan.documents.docx import render_docx
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,16 +10,18 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
 from pypdf import PdfReader
 
-from tiepdan.documents import render
-from tiepdan.documents.render import OfficialDocument, Para, Signature, format_date, place_and_date
+from tiepdan.documents import fonts
+from tiepdan.documents.docx import render_docx
+from tiepdan.documents.official import OfficialDocument, Para, Signature, format_date, place_and_date
+from tiepdan.documents.pdf import render_pdf
 
 
 def _docx(doc):
-    return Document(io.BytesIO(render.render_docx(doc)))
+    return Document(io.BytesIO(render_docx(doc)))
 
 
 def _pdf_pages(doc) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(render.render_pdf(doc))).pages]
+    return [page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(doc))).pages]
 
 
 def _paragraph(document, text):
@@ -130,7 +132,7 @@ def test_pdf_carries_the_vietnamese_text_with_diacritics(refusal):
 
 def test_pdf_is_a4_and_numbers_pages_from_the_second(refusal):
     refusal.body += [Para("Nội dung bổ sung dài để văn bản sang trang thứ hai. " * 40)] * 3
-    reader = PdfReader(io.BytesIO(render.render_pdf(refusal)))
+    reader = PdfReader(io.BytesIO(render_pdf(refusal)))
     assert len(reader.pages) >= 2
     box = reader.pages[0].mediabox
     assert abs(float(box.width) - 595.3) < 1 and abs(float(box.height) - 841.9) < 1
@@ -140,21 +142,21 @@ def test_pdf_is_a4_and_numbers_pages_from_the_second(refusal):
 
 
 def test_pdf_refuses_clearly_when_no_font_with_vietnamese_letters_is_installed(refusal, monkeypatch, tmp_path):
-    monkeypatch.setattr(render, "FONT_DIRS", [str(tmp_path)])
+    monkeypatch.setattr(fonts, "FONT_DIRS", [str(tmp_path)])
     monkeypatch.setenv("TIEPDAN_FONT_DIRS", "")
-    monkeypatch.setattr(render, "_registered_family", None)
-    with pytest.raises(render.FontNotFound, match="fonts-liberation2"):
-        render.render_pdf(refusal)
+    monkeypatch.setattr(fonts, "_registered_family", None)
+    with pytest.raises(fonts.FontNotFound, match="fonts-liberation2"):
+        render_pdf(refusal)
 
 
 def test_a_font_without_vietnamese_letters_is_not_chosen(monkeypatch, tmp_path):
     """Debian's fonts-liberation 1.07 has Liberation Serif without ẫ, ố, ơ...: printing with it would leave blanks."""
     old = tmp_path / "LiberationSerif-Regular.ttf"
     old.write_bytes(b"not a font")
-    monkeypatch.setattr(render, "FONT_DIRS", [str(tmp_path)])
+    monkeypatch.setattr(fonts, "FONT_DIRS", [str(tmp_path)])
     monkeypatch.setenv("TIEPDAN_FONT_DIRS", "")
-    with pytest.raises(render.FontNotFound):
-        render.find_serif_font()
+    with pytest.raises(fonts.FontNotFound):
+        fonts.find_serif_font()
 
 
 def test_plain_text_reads_the_document_in_order(refusal):
@@ -174,5 +176,5 @@ def test_debians_old_liberation_serif_is_recognised_as_lacking_vietnamese():
     old = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
     if not old.exists():
         pytest.skip("fonts-liberation 1.07 not installed here")
-    assert not render._covers_vietnamese(old)
-    assert render._covers_vietnamese(render.find_serif_font()[1][0])
+    assert not fonts._covers_vietnamese(old)
+    assert fonts._covers_vietnamese(fonts.find_serif_font()[1][0])

@@ -60,7 +60,7 @@ def _out_of_scope_objects(demo, other_province, make_official):
     from tiepdan.bridges.models import BridgePoint
     from tiepdan.documents import forms as doc_forms
     from tiepdan.documents.models import DocumentKind
-    from tiepdan.documents.render import Signature
+    from tiepdan.documents.official import Signature
     from tiepdan.documents.services import issue_document
     from tiepdan.live import services as live
     from tiepdan.scheduling import services as scheduling

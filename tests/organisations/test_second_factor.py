@@ -145,7 +145,7 @@ def test_a_join_link_redeemed_by_a_password_only_browser_still_lets_the_hall_pc_
 def issued_document(demo, official, settings, tmp_path):
     from tiepdan.documents import forms, services
     from tiepdan.documents.models import DocumentKind
-    from tiepdan.documents.render import Signature
+    from tiepdan.documents.official import Signature
 
     settings.MEDIA_ROOT = tmp_path
     issuer = forms.Issuer(issuing_body="Ủy ban nhân dân tỉnh Lạng Sơn", place="Lạng Sơn", signature=Signature(authority="TM. Ủy ban nhân dân", on_behalf="KT. Chủ tịch", title="Phó Chủ tịch", signer_name="Đoàn Thu Hà"))

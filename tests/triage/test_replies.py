@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from tiepdan.core.models import AuditEntry
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind
-from tiepdan.documents.render import Signature
+from tiepdan.documents.official import Signature
 from tiepdan.documents.services import issue_document
 from tiepdan.triage import services
 

@@ -196,7 +196,7 @@ def test_reply_to_a_declined_citizen_as_docx_and_pdf(official, proposed):
 
 
 def test_a_reply_the_board_sends_is_signed_by_the_head_of_the_board_by_name(official, classified, make_official, demo):
-    from tiepdan.documents.render import render_pdf
+    from tiepdan.documents.pdf import render_pdf
     from tiepdan.triage import replies
 
     m = classified(citizen=None)

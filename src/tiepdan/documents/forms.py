@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .render import OfficialDocument, Para, Signature, Table, format_date, format_time
+from .official import OfficialDocument, Para, Signature, Table, format_date, format_time
 
 # Document-type codes of Decree 30/2020, Appendix III (receipt: the forms' own usage).
 NOTICE, INVITATION, RECEIPT = "TB", "GM", "GBN"

@@ -13,7 +13,9 @@ from django.utils import timezone
 from tiepdan.core import audit, policy
 
 from .models import DocumentCounter, DocumentKind, IssuedDocument
-from .render import OfficialDocument, render_docx, render_pdf
+from .docx import render_docx
+from .official import OfficialDocument
+from .pdf import render_pdf
 
 # Who may read a protected denouncer's identity is one policy action, whatever the channel
 # (matter page, letter, export): documents naming such a person ask the same question.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind, IssuedDocument
-from tiepdan.documents.render import Signature
+from tiepdan.documents.official import Signature
 from tiepdan.documents.services import issue_document
 from tiepdan.organisations.models import Organisation
 

@@ -19,7 +19,7 @@ from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind
-from tiepdan.documents.render import Signature
+from tiepdan.documents.official import Signature
 from tiepdan.documents.services import issue_document
 
 from . import rules, selectors, services

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tiepdan.core.roles import Role
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind, IssuedDocument
-from tiepdan.documents.render import OfficialDocument, Signature
+from tiepdan.documents.official import OfficialDocument, Signature
 from tiepdan.documents.services import issue_document, open_document
 
 from .models import Decision
