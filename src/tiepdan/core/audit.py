@@ -54,7 +54,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -126,11 +126,6 @@ def _lock_chain(chain: str) -> AuditChainHead:
     return head
 
 
-def _head(chain: str) -> AuditChainHead:
-    """The chain's head, locked: its count, the newest entry's id and hash."""
-    return _lock_chain(chain)
-
-
 def canonical_content(entry) -> str:
     """What the MAC covers: every field but the two hashes, the chain and the place in it included.
 
@@ -197,7 +192,7 @@ def record(*, actor, action: str, obj=None, reason: str = "", changes: dict | No
     entry.chain = chain_of(entry.object_path, entry.actor_path)
     # No savepoint: a failure here must fail the caller's transaction, not leave it going on unaudited.
     with transaction.atomic(savepoint=False):
-        head = _head(entry.chain)
+        head = _lock_chain(entry.chain)
         entry.seq = head.count + 1
         entry.at = timezone.now()  # taken under the lock, so the times follow the chain's order
         seal(entry, head.last_hash)
