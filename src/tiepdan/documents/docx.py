@@ -15,23 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from .official import (
-    FIRST_LINE_INDENT_CM,
-    FONT_NAME,
-    HEADER_LEFT_MM,
-    HEADER_RIGHT_MM,
-    MARGIN_MM,
-    MOTTO,
-    NATIONAL_TITLE,
-    PAGE_HEIGHT_MM,
-    PAGE_WIDTH_MM,
-    SIZE_PT,
-    SPACE_AFTER_PT,
-    TEXT_WIDTH_MM,
-    OfficialDocument,
-    Signature,
-    Table,
-)
+from .official import HEADER_LEFT_MM, HEADER_RIGHT_MM, MARGIN_MM, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, TEXT_WIDTH_MM
+from .official import FIRST_LINE_INDENT_CM, FONT_NAME, MOTTO, NATIONAL_TITLE, SIZE_PT, SPACE_AFTER_PT, OfficialDocument, Signature, Table
 
 _ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from .official import OfficialDocument, Para, Signature, Table, format_date, format_time
 
-# Document-type codes of Decree 30/2020, Appendix III (receipt: the forms' own usage).
+# Document-type codes of Decree 30/2020, Appendix III (receipt: the forms' own usage), each with the
+# type's name, which the document prints as its title: the code decides the title.
 NOTICE, INVITATION, RECEIPT = "TB", "GM", "GBN"
+TYPE_TITLES = {NOTICE: "Thông báo", INVITATION: "Giấy mời", RECEIPT: "Giấy biên nhận"}
 
 
 @dataclass
@@ -48,18 +50,28 @@ class Person:
     salutation: str = "Ông (bà)"
 
     @property
+    def addressee(self) -> str:
+        """'Ông (bà) Nguyễn Văn Bình': as a letter to the person is addressed and sent."""
+        return f"{self.salutation} {self.full_name}"
+
+    @property
     def identity_line(self) -> str:
         parts = [f"{self.id_paper} số: {self.id_number or '..........'}"]
         parts.append(f"ngày cấp: {self.id_issued_on:%d/%m/%Y}" if self.id_issued_on else "ngày cấp: ..........")
         parts.append(f"nơi cấp: {self.id_issued_by or '..........'}")
         return "; ".join(parts)
 
+    @property
+    def particulars(self) -> str:
+        """Name, identity paper and address, as Forms 01 and 02 write them after the salutation."""
+        return f"{self.full_name}. {self.identity_line}." + (f" Địa chỉ: {self.address}." if self.address else "")
 
-def _document(issuer: Issuer, *, type_code: str, type_title: str, summary: str, on: dt.date, body, recipients, addressees=(), form_code: str = "", signature=None, counter_signature=None) -> OfficialDocument:
+
+def _document(issuer: Issuer, *, type_code: str, summary: str, on: dt.date, body, recipients, addressees=(), form_code: str = "", signature=None, counter_signature=None) -> OfficialDocument:
     return OfficialDocument(
         issuing_body=issuer.issuing_body,
         parent_body=issuer.parent_body,
-        type_title=type_title,
+        type_title=TYPE_TITLES[type_code],
         summary=summary,
         place=issuer.place,
         date=on,
@@ -90,7 +102,7 @@ def refusal_notice(*, issuer: Issuer, on: dt.date, person: Person, reason: str, 
     """
     _required(person=person.full_name, reason=reason, legal_basis=legal_basis, content_refused=content_refused)
     body = [
-        f"{person.salutation}: {person.full_name}. {person.identity_line}." + (f" Địa chỉ: {person.address}." if person.address else ""),
+        f"{person.salutation}: {person.particulars}",
         f"Nội dung đề nghị được tiếp: {content_refused}",
         f"Căn cứ {legal_basis}, {issuer.issuing_body} thông báo từ chối tiếp {person.salutation.lower()} {person.full_name}"
         + (f" (từ ngày {grounds_on:%d/%m/%Y})" if grounds_on else "")
@@ -100,12 +112,11 @@ def refusal_notice(*, issuer: Issuer, on: dt.date, person: Person, reason: str, 
     return _document(
         issuer,
         type_code=NOTICE,
-        type_title="Thông báo",
         summary="Về việc từ chối tiếp công dân",
         on=on,
         body=body,
-        addressees=[f"{person.salutation} {person.full_name}"],
-        recipients=recipients or [f"{person.salutation} {person.full_name}", "Ban Tiếp công dân tỉnh", "Lưu: VT"],
+        addressees=[person.addressee],
+        recipients=recipients or [person.addressee, "Ban Tiếp công dân tỉnh", "Lưu: VT"],
         form_code="Mẫu số 01/TCD",
     )
 
@@ -142,7 +153,7 @@ def receipt_of_papers(*, issuer: Issuer, received_at: dt.datetime, place: str, o
     body = [
         f"Vào hồi {format_time(received_at)}, {format_date(received_at.date())}, tại {place}.",
         f"Tôi là: {officer_name}, chức vụ: {officer_position}.",
-        f"Đã nhận của {person.salutation.lower()}: {person.full_name}. {person.identity_line}." + (f" Địa chỉ: {person.address}." if person.address else ""),
+        f"Đã nhận của {person.salutation.lower()}: {person.particulars}",
         "Các thông tin, tài liệu, bằng chứng sau:",
         Table(["STT", "Tên thông tin, tài liệu, bằng chứng", "Số trang", "Tình trạng"], rows, widths_mm=[14, 91, 20, 40]),
         f"Tổng cộng: {len(papers)} tài liệu, {sum(p.pages for p in papers)} trang.",
@@ -151,7 +162,6 @@ def receipt_of_papers(*, issuer: Issuer, received_at: dt.datetime, place: str, o
     return _document(
         issuer,
         type_code=RECEIPT,
-        type_title="Giấy biên nhận",
         summary="Thông tin, tài liệu, bằng chứng",
         on=received_at.date(),
         body=body,
@@ -182,12 +192,11 @@ def reply_not_received(*, issuer: Issuer, on: dt.date, person: Person, registere
     return _document(
         issuer,
         type_code=NOTICE,
-        type_title="Thông báo",
         summary="Về việc trả lời đề nghị được tiếp công dân",
         on=on,
         body=body,
-        addressees=[f"{person.salutation} {person.full_name}"],
-        recipients=recipients or [f"{person.salutation} {person.full_name}", "Lưu: VT"],
+        addressees=[person.addressee],
+        recipients=recipients or [person.addressee, "Lưu: VT"],
     )
 
 
@@ -228,7 +237,7 @@ def invitation(*, issuer: Issuer, on: dt.date, invitee: str, session: SessionInf
         body += [Para(f"- {line}") for line in requests]
     if contact:
         body.append(f"Thông tin liên hệ: {contact}.")
-    return _document(issuer, type_code=INVITATION, type_title="Giấy mời", summary=f"Tham dự buổi tiếp công dân {form}", on=on, body=body, addressees=[invitee], recipients=recipients or ["Như trên", "Lưu: VT"])
+    return _document(issuer, type_code=INVITATION, summary=f"Tham dự buổi tiếp công dân {form}", on=on, body=body, addressees=[invitee], recipients=recipients or ["Như trên", "Lưu: VT"])
 
 
 @dataclass
@@ -264,7 +273,7 @@ def session_notice(*, issuer: Issuer, on: dt.date, session: SessionInfo, agenda:
     body.append(Para("4. Thành phần tham dự", bold=True))
     body += [Para(f"- {p}") for p in participants]
     body.append(f"{issuer.issuing_body} thông báo để các cơ quan, đơn vị, cá nhân liên quan biết, chuẩn bị và tham dự đúng thời gian.")
-    return _document(issuer, type_code=NOTICE, type_title="Thông báo", summary=f"Lịch tiếp công dân {kind} {format_date(session.starts_at.date())}", on=on, body=body, recipients=recipients or ["Các cơ quan, đơn vị liên quan", "Lưu: VT"])
+    return _document(issuer, type_code=NOTICE, summary=f"Lịch tiếp công dân {kind} {format_date(session.starts_at.date())}", on=on, body=body, recipients=recipients or ["Các cơ quan, đơn vị liên quan", "Lưu: VT"])
 
 
 def change_notice(*, issuer: Issuer, on: dt.date, original: SessionInfo, reason: str, new: SessionInfo | None = None, recipients: list[str] | None = None) -> OfficialDocument:
@@ -278,4 +287,4 @@ def change_notice(*, issuer: Issuer, on: dt.date, original: SessionInfo, reason:
         body.append(f"Vì lý do: {reason}, buổi tiếp công dân được chuyển sang {_session_when(new)}, tại {new.central_point}, do {new.chair_title} {new.chair_name} chủ trì.")
         summary = "Về việc thay đổi lịch tiếp công dân"
     body.append(f"{issuer.issuing_body} thông báo để các cơ quan, đơn vị, công dân liên quan biết và thực hiện.")
-    return _document(issuer, type_code=NOTICE, type_title="Thông báo", summary=summary, on=on, body=body, recipients=recipients or ["Các cơ quan, đơn vị, công dân liên quan", "Lưu: VT"])
+    return _document(issuer, type_code=NOTICE, summary=summary, on=on, body=body, recipients=recipients or ["Các cơ quan, đơn vị, công dân liên quan", "Lưu: VT"])

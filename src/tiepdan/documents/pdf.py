@@ -12,22 +12,8 @@ from reportlab.platypus import Table as PdfTable
 from reportlab.platypus import TableStyle
 
 from .fonts import FACES, PDF_FONT, register_pdf_fonts
-from .official import (
-    FIRST_LINE_INDENT_CM,
-    HEADER_LEFT_MM,
-    HEADER_RIGHT_MM,
-    MARGIN_MM,
-    MOTTO,
-    NATIONAL_TITLE,
-    PAGE_HEIGHT_MM,
-    PAGE_WIDTH_MM,
-    SIZE_PT,
-    SPACE_AFTER_PT,
-    TEXT_WIDTH_MM,
-    OfficialDocument,
-    Signature,
-    Table,
-)
+from .official import HEADER_LEFT_MM, HEADER_RIGHT_MM, MARGIN_MM, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, TEXT_WIDTH_MM
+from .official import FIRST_LINE_INDENT_CM, MOTTO, NATIONAL_TITLE, SIZE_PT, SPACE_AFTER_PT, OfficialDocument, Signature, Table
 
 _ALIGN = {"justify": TA_JUSTIFY, "center": TA_CENTER, "left": TA_LEFT, "right": TA_RIGHT}
 # The header and the closing are tables only to place things side by side: no padding, tops aligned.
