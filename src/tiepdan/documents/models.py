@@ -33,9 +33,6 @@ class DocumentCounter(models.Model):
     def __str__(self) -> str:
         return f"Số văn bản {self.symbol} năm {self.year}"
 
-    def __str__(self) -> str:
-        return f"Số văn bản {self.symbol} năm {self.year}"
-
 
 def _upload_to(instance: "IssuedDocument", filename: str) -> str:
     return f"documents/{instance.organisation_id}/{instance.year}/{filename}"
