@@ -186,7 +186,7 @@ def measure_plain(browser, base_url: str, seconds: float) -> dict:
         offer, t0 = sender.evaluate(_OFFER)
         answer = receiver.evaluate(_ANSWER, offer)
         sender.evaluate("(a) => pc.setRemoteDescription(a)", answer)
-        receiver.wait_for_function("window.__g2g.firstFrameAt != null")
+        receiver.wait_for_function("() => window.__g2g.firstFrameAt != null")
         receiver.wait_for_timeout(seconds * 1000)
         samples, first = _samples(receiver)
         return {"samples": samples, "join_ms": first - t0}
@@ -224,7 +224,7 @@ def measure_room(browser, base_url: str, room, seconds: float) -> dict:
         _enter(receiver, f"/phong-truc-tuyen/vao/{token}/")
         t0 = receiver.evaluate("() => performance.timeOrigin + performance.now()")
         receiver.click("#enter")
-        receiver.wait_for_function("window.__g2g.firstFrameAt != null", timeout=90_000)
+        receiver.wait_for_function("() => window.__g2g.firstFrameAt != null", timeout=90_000)
         receiver.wait_for_timeout(seconds * 1000)
         samples, first = _samples(receiver)
         backend = receiver.evaluate("() => window.tiepdanRoom.credentials.backend")
