@@ -6,9 +6,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tiepdan.bridges import rules, selectors, services
-from tiepdan.bridges.models import BridgePoint, BridgePointKind, EquipmentKind, EquipmentState, Notification
+from tiepdan.bridges.models import BridgePoint, BridgePointKind, EquipmentKind, EquipmentState
 from tiepdan.core.models import AuditEntry
 from tiepdan.core.roles import Role
+from tiepdan.notifications import selectors as notices
 from tiepdan.organisations.models import Organisation
 from tiepdan.scheduling import rules as calendar_rules
 
@@ -99,15 +100,19 @@ def _deadline(hour=None):
     return calendar_rules.test_deadline(_session_start().date(), hour)
 
 
-def test_reminder_goes_to_it_contact_in_app_and_by_email_once(commune_point, official, settings):
+def test_reminder_goes_to_it_contact_in_app_and_by_email_once(commune_point, official, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     start = _session_start()
     monday_morning = dt.datetime(2026, 12, 14, 8, 0, tzinfo=rules.VN_TZ)
-    sent = services.remind_unready_points(points=[commune_point], session_start=start, deadline=_deadline(), session_key="s1", session_label="phiên 15/12/2026", now=monday_morning)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.remind_unready_points(points=[commune_point], session_start=start, deadline=_deadline(), session_key="s1", session_label="phiên 15/12/2026", now=monday_morning)
     assert [n.recipient.username for n in sent] == ["cnttxa"]
-    assert "trước 00:00 ngày 15/12/2026" in sent[0].text
+    assert "trước 00:00 ngày 15/12/2026" in sent[0].body
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cnttxa@demo.tiepdan.local"]
-    again = services.remind_unready_points(points=[commune_point], session_start=start, deadline=_deadline(), session_key="s1", session_label="phiên 15/12/2026", now=monday_morning + dt.timedelta(hours=2))
+    assert mail.outbox[0].subject == "Nhắc kiểm tra kết nối điểm cầu"
+    assert notices.about(commune_point).get().emailed
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.remind_unready_points(points=[commune_point], session_start=start, deadline=_deadline(), session_key="s1", session_label="phiên 15/12/2026", now=monday_morning + dt.timedelta(hours=2))
     assert again == [] and len(mail.outbox) == 1
 
 
@@ -126,8 +131,8 @@ def test_old_pass_does_not_count_and_overdue_reminder_follows(commune_point, off
     services.record_readiness_test(by=official("cnttxa"), point=commune_point, measurement=GOOD, ran_at=dt.datetime(2026, 11, 2, 10, 0, tzinfo=rules.VN_TZ))
     tuesday_morning = dt.datetime(2026, 12, 15, 8, 0, tzinfo=rules.VN_TZ)
     sent = services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(), session_key="s1", session_label="phiên", now=tuesday_morning)
-    assert len(sent) == 1 and "đã quá hạn" in sent[0].text
-    assert Notification.objects.filter(key__endswith=":overdue").count() == 1
+    assert len(sent) == 1 and "đã quá hạn" in sent[0].body
+    assert notices.about(commune_point).filter(key__endswith=":overdue").count() == 1
 
 
 def test_point_without_contact_reminds_its_organisations_it_operators(province_points, official):
@@ -142,10 +147,10 @@ def test_hung_yen_cutoff_moves_the_deadline_and_the_overdue_reminder(commune_poi
     assert _deadline(15) == dt.datetime(2026, 12, 14, 15, 0, tzinfo=rules.VN_TZ)
     after_three = dt.datetime(2026, 12, 14, 15, 30, tzinfo=rules.VN_TZ)
     sent = services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(15), session_key="s2", session_label="phiên", now=after_three)
-    assert "đã quá hạn (15:00 ngày 14/12/2026)" in sent[0].text
+    assert "đã quá hạn (15:00 ngày 14/12/2026)" in sent[0].body
 
 
 def test_reminders_stop_once_the_session_has_started(commune_point):
     later = _session_start() + dt.timedelta(minutes=5)
     assert services.remind_unready_points(points=[commune_point], session_start=_session_start(), deadline=_deadline(), session_key="s1", session_label="phiên", now=later) == []
-    assert not Notification.objects.exists()
+    assert not notices.about(commune_point).exists()

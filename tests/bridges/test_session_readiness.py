@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from tiepdan.bridges import rules, selectors, services, session_readiness
-from tiepdan.bridges.models import Notification
+from tiepdan.notifications import selectors as notices
+from tiepdan.notifications.models import Notification
 from tiepdan.scheduling import services as scheduling_services
 
 GOOD = rules.Measurement(camera_ok=True, microphone_ok=True, connected=True, uplink_kbps=40_000, downlink_kbps=40_000, rtt_ms=20, packet_loss_pct=0)
@@ -73,7 +74,7 @@ def test_periodic_job_reminds_unready_points_on_the_deadline_day_once(session, p
     sent = session_readiness.remind_for_upcoming_sessions(now=morning)
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert sent >= 1 and "cnttxa" in recipients
-    assert not Notification.objects.filter(point=central).exists()  # it passed
+    assert not notices.about(central).exists()  # it passed
     assert session_readiness.remind_for_upcoming_sessions(now=morning + dt.timedelta(minutes=15)) == 0
     note = Notification.objects.get(recipient__username="cnttxa")
-    assert note.url == f"/diem-cau/phien/{session.pk}/"
+    assert note.link == f"/diem-cau/phien/{session.pk}/"

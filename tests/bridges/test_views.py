@@ -128,7 +128,7 @@ def test_list_query_count_does_not_grow_with_points(province_points, official, c
 def test_reminder_shows_on_the_list_until_read(commune_point, official, client):
     import datetime as dt
 
-    from tiepdan.bridges.models import Notification
+    from tiepdan.notifications.models import Notification
 
     start = dt.datetime(2026, 12, 15, 14, 0, tzinfo=rules.VN_TZ)
     services.remind_unready_points(points=[commune_point], session_start=start, deadline=dt.datetime(2026, 12, 15, 0, 0, tzinfo=rules.VN_TZ), session_key="s9", session_label="phiên 15/12/2026", now=dt.datetime(2026, 12, 14, 9, 0, tzinfo=rules.VN_TZ))

@@ -165,29 +165,3 @@ class ReadinessTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point}: {self.verdict}"
-
-
-class Notification(models.Model):
-    """An in-app message to one official (the bell), e.g. "your point has not passed its test yet".
-
-    ``key`` makes a reminder idempotent: the periodic job may run many times, a
-    person gets one reminder per point and session.
-    """
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bridge_notifications")
-    point = models.ForeignKey(BridgePoint, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=120)
-    text = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    emailed = models.BooleanField(default=False)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")]
-
-    def __str__(self) -> str:
-        return self.text

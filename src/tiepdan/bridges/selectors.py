@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from tiepdan.core import policy
 from tiepdan.core.text import fold
 
-from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState, Notification, ReadinessTest
+from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState, ReadinessTest
 
 
 class Readiness:
@@ -117,7 +117,3 @@ def readiness_for(points: Iterable[BridgePoint], since: dt.datetime | None) -> l
         if test.passed:
             latest_passed.setdefault(test.point_id, test)
     return [PointReadiness(point=p, last_test=latest.get(p.pk), last_passed=latest_passed.get(p.pk)) for p in points]
-
-
-def unread_notifications(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)

@@ -8,16 +8,17 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
+from tiepdan.notifications.models import Notification
+from tiepdan.notifications.services import notify
 from tiepdan.organisations.models import Organisation, User
 
 from . import rules, selectors
-from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentKind, EquipmentState, Notification, ReadinessTest
+from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentKind, EquipmentState, ReadinessTest
 
 K = Organisation.Kind
 EDITABLE_FIELDS = ("name", "address", "it_contact", "is_active", "required_uplink_kbps", "required_downlink_kbps")
@@ -158,8 +159,8 @@ def remind_unready_points(*, points: Iterable[BridgePoint], session_start: dt.da
 
     ``deadline`` is the session's (scheduling.services.test_deadline_for). Runs from a periodic job;
     sends nothing before the day the deadline falls on, and at most one reminder per person, point and session before the deadline plus one after it has passed
-    (``key``), so running it every few minutes is safe. Each reminder is an in-app notification and
-    an e-mail to the person's address, if any.
+    (``key``), so running it every few minutes is safe. Each reminder goes through ``notifications.notify``:
+    an in-app notice and an e-mail to the person's address, if any, audited there.
     """
     now = now or timezone.now()
     if now >= session_start:
@@ -179,24 +180,7 @@ def remind_unready_points(*, points: Iterable[BridgePoint], session_start: dt.da
             text = f"Điểm cầu {point.name} chưa kiểm tra kết nối đạt yêu cầu, đã quá hạn ({when}) cho {session_label}. Hãy chạy kiểm tra ngay và báo Ban Tiếp công dân."
         else:
             text = f"Điểm cầu {point.name} cần kiểm tra kết nối đạt yêu cầu trước {when} cho {session_label} (Nghị định 154/2026, Điều 23)."
-        for person in responsible_people(point):
-            note, created = Notification.objects.get_or_create(recipient=person, key=f"readiness:{session_key}:{point.pk}:{stage}", defaults={"text": text, "point": point, "url": url})
-            if not created:
-                continue
-            if person.email:
-                send_mail("Nhắc kiểm tra kết nối điểm cầu", f"{text}\n\n{url}".strip(), None, [person.email], fail_silently=True)
-                note.emailed = True
-                note.save(update_fields=["emailed"])
-            audit.record(actor=None, action="bridges.reminder_sent", obj=point, changes={"recipient": person.pk, "stage": stage, "session": session_key})
-            sent.append(note)
+        sent += notify(recipients=responsible_people(point), subject="Nhắc kiểm tra kết nối điểm cầu", body=text, link=url, about=point,
+                       key=f"readiness:{session_key}:{point.pk}:{stage}")
     return sent
 
-
-@transaction.atomic
-def mark_notification_read(*, by: User, notification: Notification) -> Notification:
-    if notification.recipient_id != by.pk:
-        raise ValidationError("Thông báo này không phải của bạn.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
 from tiepdan.core.security import media_page
+from tiepdan.notifications.selectors import unread_count
 
 from . import probe, rules, selectors, services, session_readiness
 from .forms import PointForm
-from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState, Notification
+from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState
 
 
 def _message(exc: ValidationError) -> str:
@@ -39,7 +40,7 @@ def point_list(request):
     return render(request, template, {
         "page": page, "q": q, "kind": kind, "readiness": readiness, "incomplete": incomplete,
         "kinds": BridgePointKind.choices, "readiness_choices": selectors.Readiness.CHOICES, "can_create": can_create,
-        "unread": selectors.unread_notifications(request.user).count(),
+        "unread": unread_count(request.user),
         "link": {"central": rules.format_mbps(rules.CENTRAL_LINK_KBPS), "component": rules.format_mbps(rules.COMPONENT_LINK_KBPS)},
         **session_readiness.plan_texts(committee),
     })
@@ -216,19 +217,3 @@ def session_board(request, session_pk):
     policy.require(request.user, "scheduling.view", session)
     board = session_readiness.board_for(session)
     return render(request, "bridges/session_board.html", {"board": board, "session": session})
-
-
-# --- Notifications ------------------------------------------------------------------------------------
-@login_required
-def notifications(request):
-    policy.require(request.user, "bridges.view")
-    items = Notification.objects.filter(recipient=request.user).select_related("point")[:100]
-    return render(request, "bridges/notifications.html", {"items": items})
-
-
-@login_required
-@require_POST
-def notification_read(request, pk):
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    services.mark_notification_read(by=request.user, notification=note)
-    return redirect("bridges:notifications")

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # One app per stage of a matter's life, in the order a matter meets them.
     "tiepdan.core",
     "tiepdan.organisations",
+    "tiepdan.notifications",  # above organisations (its rows belong to a user), below every stage that notifies
     "tiepdan.documents",
     "tiepdan.intake",
     "tiepdan.triage",

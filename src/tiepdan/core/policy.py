@@ -54,6 +54,8 @@ LEADERS = [R.PROVINCE_CHAIRMAN, R.PROVINCE_DEPUTY]
 allow("home.view", ALL_OFFICIALS, "xem trang chủ")
 allow("organisations.view", ALL_OFFICIALS, "xem cơ quan, đơn vị")
 allow("organisations.manage", [R.SYSTEM_ADMIN], "quản lý cơ quan, đơn vị")
+# notifications: each official reads their own (the list is scoped by recipient, not by jurisdiction)
+allow("notifications.view", ALL_OFFICIALS, "xem thông báo của mình")
 allow("people.view", [R.SYSTEM_ADMIN, R.BOARD_OFFICER, *LEADERS, R.COMMUNE_CHAIRMAN], "xem danh sách cán bộ")
 allow("people.manage", [R.SYSTEM_ADMIN], "tạo, sửa tài khoản cán bộ")
 allow("people.issue_enrolment_code", [R.SYSTEM_ADMIN], "cấp mã kích hoạt, cài đặt lại xác thực hai lớp cho cán bộ")
