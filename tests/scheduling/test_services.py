@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tiepdan.core.models import AuditEntry
 from tiepdan.core.roles import Role
+from tiepdan.notifications import selectors as notices
 from tiepdan.scheduling import selectors, services
 from tiepdan.scheduling.models import AdHocReason, ChangeNotice, ParticipantKind, PointRole, SessionKind, SessionStatus
 
@@ -173,6 +174,9 @@ def test_changing_the_time_tells_everyone_by_notice_and_email_and_is_audited(ses
     assert "Hội trường UBND tỉnh" in notice.summary
     assert sorted(m.to[0] for m in mail.outbox) == ["chutich@demo.tiepdan.local", "chutichxa@demo.tiepdan.local"]
     assert "Trùng kỳ họp HĐND tỉnh" in mail.outbox[0].body
+    notice.refresh_from_db()
+    assert notice.emails_sent == 2  # counted after the e-mails went
+    assert {n.recipient.username for n in notices.about(session)} == {"chutich", "chutichxa"}  # and in their list in the app
     entry = AuditEntry.objects.get(action="scheduling.change_notice")
     assert entry.reason == "Trùng kỳ họp HĐND tỉnh" and "time" in entry.changes
 

@@ -6,16 +6,16 @@ only function that changes ``ReceptionSession.status``.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
+from tiepdan.notifications import selectors as notices
+from tiepdan.notifications.services import notify
 from tiepdan.organisations.models import Organisation, User
 from tiepdan.organisations.selectors import authorisation_in_force
 
@@ -33,7 +33,6 @@ from .models import (
     SessionStatus,
 )
 
-log = logging.getLogger(__name__)
 S = SessionStatus
 
 # The session's life. A session is never reopened: a new one is created instead.
@@ -351,7 +350,8 @@ def recipients_of(session: ReceptionSession) -> list[dict]:
 
 
 def _notify_change(*, by: User | None, session: ReceptionSession, summary: str, reason: str, changes: dict, original=None, new=None) -> ChangeNotice:
-    """Record the change notice, issue it as an official document (when the actor may issue), e-mail everyone affected."""
+    """Record the change notice, issue it as an official document (when the actor may issue), tell everyone affected
+    (notifications.notify: in the app for officials, by e-mail where there is an address, after commit)."""
     people = recipients_of(session)
     notice = ChangeNotice.objects.create(session=session, by=by, summary=summary[:500], reason=reason, changes=changes, recipients=people)
     if original is not None and by is not None and policy.can(by, "documents.issue", session.province_committee):
@@ -367,18 +367,10 @@ def _notify_change(*, by: User | None, session: ReceptionSession, summary: str, 
         notice.save(update_fields=["document"])
     audit.record(actor=by, action="scheduling.change_notice", obj=session, reason=reason, changes={**changes, "recipients": len(people)})
     body = f"{summary}\n\nLý do: {reason}\n\nBan Tiếp công dân tỉnh trân trọng thông báo."
-    messages = [(f"[Tiếp công dân] {summary}", body, django_settings.DEFAULT_FROM_EMAIL, [p["email"]]) for p in people if p["email"]]
-
-    def send():
-        try:
-            sent = send_mass_mail(messages, fail_silently=False)
-        except Exception:  # a mail server down must not undo the change; the notice stays on the session page
-            log.exception("Change notice %s: e-mail failed", notice.pk)
-            return
-        ChangeNotice.objects.filter(pk=notice.pk).update(emails_sent=sent)
-
-    if messages:
-        transaction.on_commit(send)
+    told = [p.user if p.user_id else p.email for p in Participant.objects.filter(point__session=session).select_related("user")]
+    rows = notify(recipients=told, subject=f"[Tiếp công dân] {summary}", body=body, link=reverse("scheduling_session", args=[session.pk]), about=session, by=by)
+    # Registered after notify's own on_commit, so it runs after the e-mails went (Django runs them in order).
+    transaction.on_commit(lambda: ChangeNotice.objects.filter(pk=notice.pk).update(emails_sent=notices.emailed_count(rows)))
     return notice
 
 
