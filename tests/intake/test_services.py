@@ -190,7 +190,8 @@ def test_commune_officer_records_households_into_one_batch_and_sends_it(official
     assert first.batch_id == second.batch_id
     batch = services.submit_batch(by=official("canboxa"), batch=first.batch)
     assert batch.state == CommuneBatch.State.SUBMITTED
-    assert AuditEntry.objects.filter(action="batch.submit", object_id=str(batch.pk)).exists()
+    entry = AuditEntry.objects.get(action="batch.submitted", object_id=str(batch.pk))
+    assert entry.changes["state"] == ["draft", "submitted"] and sorted(entry.changes["matters"]) == sorted([first.pk, second.pk])
 
 
 def test_commune_officer_cannot_record_a_household_of_another_commune(official, citizen_data, matter_data, communes):
@@ -216,6 +217,81 @@ def test_board_returns_batch_with_reason_and_commune_resubmits(official, househo
     assert matter.state == MatterState.RECEIVED
     assert len(matter.petitions.get().papers) == 2
     assert list(matter.transitions.values_list("to_state", flat=True)) == ["received", "returned", "received"]
+
+
+def test_the_board_classifying_every_household_accepts_the_list(official, household):
+    from tiepdan.triage import services as triage
+
+    first, second = household(), household(summary="Phản ánh việc cấp giấy chứng nhận quyền sử dụng đất chậm trễ", kind="reflection")
+    batch = services.submit_batch(by=official("canboxa"), batch=first.batch)
+    board = official("bantcd")
+    triage.classify(by=board, matter=first, kind=first.kind, subject_area="land")
+    batch.refresh_from_db()
+    assert batch.state == CommuneBatch.State.SUBMITTED  # one household still waits
+    triage.classify(by=board, matter=second, kind=second.kind, subject_area="land")
+    batch.refresh_from_db()
+    assert batch.state == CommuneBatch.State.ACCEPTED and batch.due_at is None
+    entry = AuditEntry.objects.get(action="batch.accepted", object_id=str(batch.pk))
+    assert entry.actor == board and entry.changes["state"] == ["submitted", "accepted"]
+
+
+def test_a_withdrawal_by_the_commune_that_leaves_nothing_waiting_accepts_the_list_as_the_system(official, household):
+    from tiepdan.triage import services as triage
+
+    first, second = household(), household(summary="Phản ánh việc cấp giấy chứng nhận quyền sử dụng đất chậm trễ", kind="reflection")
+    batch = services.submit_batch(by=official("canboxa"), batch=first.batch)
+    triage.classify(by=official("bantcd"), matter=first, kind=first.kind, subject_area="land")
+    services.withdraw(by=official("canboxa"), matter=second, reason="Hộ dân đã tự hòa giải")
+    batch.refresh_from_db()
+    assert batch.state == CommuneBatch.State.ACCEPTED
+    assert AuditEntry.objects.get(action="batch.accepted", object_id=str(batch.pk)).actor is None
+
+
+def test_an_accepted_list_cannot_be_returned_or_sent_again(official, household):
+    from tiepdan.triage import services as triage
+
+    matter = household()
+    batch = services.submit_batch(by=official("canboxa"), batch=matter.batch)
+    triage.classify(by=official("bantcd"), matter=matter, kind=matter.kind, subject_area="land")
+    with pytest.raises(ValidationError) as exc:
+        services.return_batch(by=official("bantcd"), batch=batch, reason="Thiếu giấy tờ")
+    assert exc.value.messages == ["Không thể chuyển danh sách của xã từ «Ban đã nhận» sang «Bị trả lại để bổ sung»: danh sách của xã đã kết thúc, không thay đổi được nữa."]
+    with pytest.raises(ValidationError) as exc:
+        services.submit_batch(by=official("canboxa"), batch=batch)
+    assert "từ «Ban đã nhận» sang «Đã gửi Ban Tiếp công dân tỉnh»" in exc.value.messages[0]
+
+
+def test_a_draft_list_cannot_be_returned_and_a_submitted_one_cannot_be_sent_again(official, household):
+    matter = household()
+    with pytest.raises(ValidationError) as exc:
+        services.return_batch(by=official("bantcd"), batch=matter.batch, reason="Thiếu giấy tờ")
+    assert exc.value.messages == ["Không thể chuyển danh sách của xã từ «Đang lập» sang «Bị trả lại để bổ sung»: bước này không có trong quy trình."]
+    batch = services.submit_batch(by=official("canboxa"), batch=matter.batch)
+    with pytest.raises(ValidationError) as exc:
+        services.submit_batch(by=official("canboxa"), batch=batch)
+    assert "danh sách của xã đã ở trạng thái này" in exc.value.messages[0]
+
+
+def test_only_the_board_returns_a_list_and_only_the_commune_sends_it(official, household):
+    matter = household()
+    with pytest.raises(PermissionDenied):
+        services.submit_batch(by=official("bantcd"), batch=matter.batch)
+    batch = services.submit_batch(by=official("canboxa"), batch=matter.batch)
+    with pytest.raises(PermissionDenied):
+        services.return_batch(by=official("canboxa"), batch=batch, reason="Tự trả lại")
+    batch.refresh_from_db()
+    assert batch.state == CommuneBatch.State.SUBMITTED
+
+
+def test_the_list_machine_refuses_a_return_without_a_reason_even_past_the_form(official, household):
+    from tiepdan.intake import workflow
+
+    batch = services.submit_batch(by=official("canboxa"), batch=household().batch)
+    with pytest.raises(ValidationError) as exc:
+        workflow.BATCH.apply(batch, CommuneBatch.State.RETURNED, by=official("bantcd"))
+    assert "reason" in exc.value.message_dict
+    batch.refresh_from_db()
+    assert batch.state == CommuneBatch.State.SUBMITTED
 
 
 def test_commune_officer_sees_only_their_commune(official, household, board_matter, citizen_data, communes, make_official):

@@ -42,7 +42,7 @@ def test_every_state_has_a_refusal_or_a_table_entry():
 
 
 def test_approving_a_received_matter_says_what_is_missing():
-    assert workflow.refusal_reason(S.RECEIVED, S.APPROVED) == "Không thể phê duyệt vụ việc đang ở trạng thái «Đã tiếp nhận»: cần phân loại và đề xuất trước."
+    assert workflow.refusal_reason(S.RECEIVED, S.APPROVED) == "Không thể chuyển vụ việc từ «Đã tiếp nhận» sang «Được duyệt tiếp»: cần phân loại và đề xuất trước."
 
 
 def test_deadlines_skip_weekends_and_holidays():

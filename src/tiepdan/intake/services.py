@@ -338,45 +338,29 @@ def record_household(*, by, citizen: CitizenData, matter: MatterData) -> Matter:
 @transaction.atomic
 def submit_batch(*, by, batch: CommuneBatch) -> CommuneBatch:
     """Send the commune's list to the provincial Board as one batch; a returned list goes back with its completed matters."""
-    batch = CommuneBatch.objects.select_for_update().get(pk=batch.pk)
-    policy.require(by, "intake.submit_batch", batch)
-    if batch.state not in (CommuneBatch.State.DRAFT, CommuneBatch.State.RETURNED):
-        raise ValidationError(f"Danh sách đang ở trạng thái «{batch.get_state_display()}», không gửi lại được.")
     matters = list(batch.matters.exclude(state=MatterState.WITHDRAWN))
-    if not matters:
+    if not matters and batch.state in (CommuneBatch.State.DRAFT, CommuneBatch.State.RETURNED):
         raise ValidationError("Danh sách chưa có hộ dân nào. Hãy ghi nhận ít nhất một hộ dân trước khi gửi.")
     resubmitting = batch.state == CommuneBatch.State.RETURNED
+    batch = workflow.BATCH.apply(batch, CommuneBatch.State.SUBMITTED, by=by, changes={"matters": [m.pk for m in matters], "resubmitted": resubmitting})
     for m in matters:
         if m.state == MatterState.RETURNED:
             workflow.transition(m, MatterState.RECEIVED, by=by, reason="Xã đã bổ sung và gửi lại")
-    now = timezone.now()
-    batch.state, batch.submitted_at = CommuneBatch.State.SUBMITTED, now
-    batch.due_at = workflow.deadline_for(MatterState.RECEIVED, now)
-    batch.save(update_fields=["state", "submitted_at", "due_at"])
-    audit.record(actor=by, action="batch.resubmit" if resubmitting else "batch.submit", obj=batch, changes={"matters": [m.pk for m in matters]})
     return batch
 
 
 @transaction.atomic
 def return_batch(*, by, batch: CommuneBatch, reason: str) -> CommuneBatch:
     """The Board returns a commune's list for completion, with the reason; its open matters go back with it."""
-    batch = CommuneBatch.objects.select_for_update(of=("self",)).select_related("commune_committee").get(pk=batch.pk)
-    policy.require(by, "triage.return", batch)
-    if batch.state != CommuneBatch.State.SUBMITTED:
-        raise ValidationError(f"Chỉ trả lại được danh sách xã đã gửi; danh sách này đang ở trạng thái «{batch.get_state_display()}».")
     reason = (reason or "").strip()
     errors: dict = {}
     if not reason:
         errors["reason"] = ["Lý do trả lại: hãy nêu xã cần bổ sung gì để cán bộ xã làm tiếp được."]
     _text_problems(errors, [("reason", "Lý do trả lại", reason, rules.MAX_NOTE_CHARS)])
     _raise(errors)
+    batch = workflow.BATCH.apply(batch, CommuneBatch.State.RETURNED, by=by, reason=reason)
     for m in batch.matters.filter(state__in=[MatterState.RECEIVED, MatterState.CLASSIFIED]):
         workflow.transition(m, MatterState.RETURNED, by=by, reason=reason)
-    now = timezone.now()
-    batch.state, batch.returned_at, batch.returned_reason = CommuneBatch.State.RETURNED, now, reason
-    batch.due_at = workflow.deadline_for(MatterState.RETURNED, now)
-    batch.save(update_fields=["state", "returned_at", "returned_reason", "due_at"])
-    audit.record(actor=by, action="batch.return", obj=batch, reason=reason)
     return batch
 
 
