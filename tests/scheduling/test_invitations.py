@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from tiepdan.core.models import AuditEntry
 from tiepdan.documents.models import DocumentKind
 from tiepdan.documents.selectors import documents_about
+from tiepdan.notifications import selectors as notices
 from tiepdan.scheduling import agenda, invitations
 from tiepdan.scheduling.models import SessionStatus
 from tiepdan.scheduling.rules import VN_TZ
@@ -38,6 +39,11 @@ def test_invitations_and_the_notice_are_issued_and_mailed_on_time(planned, offic
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert "sonnmt@demo.tiepdan.local" in recipients and "chutichxa@demo.tiepdan.local" in recipients
     assert any(r.startswith("congdan") for r in recipients)
+    # Officials also find their invitation in the app; the citizen, who has no account, only by e-mail.
+    told = notices.about(planned)
+    assert {n.recipient.username for n in told if n.recipient_id} >= {"chutichxa"}
+    assert [n.address for n in told if not n.recipient_id and n.address.startswith("congdan")]
+    assert all(n.emailed for n in told) and all(n.subject.startswith("[Tiếp công dân] Giấy mời ") for n in told)
 
 
 def test_invitations_after_the_deadline_are_refused_without_a_reason(planned, official):

@@ -7,12 +7,10 @@ the session.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
@@ -21,12 +19,12 @@ from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind
 from tiepdan.documents.official import Signature
 from tiepdan.documents.services import issue_document
+from tiepdan.notifications.services import notify
 
 from . import rules, selectors, services
 from .agenda import agenda_of
 from .models import ParticipantKind, PointRole, ReceptionSession, SessionStatus
 
-log = logging.getLogger(__name__)
 # Who gets a personal invitation: the people the session brings in, not the chair's own office.
 INVITED_KINDS = {ParticipantKind.AGENCY_LEADER, ParticipantKind.CENTRAL_BOARD, ParticipantKind.COMMUNE_CHAIRMAN, ParticipantKind.CITIZEN}
 
@@ -90,7 +88,7 @@ def send_invitations(*, by, session: ReceptionSession, late_reason: str = "", to
     component = [p.display_name for p in points if p.role != PointRole.CENTRAL]
     issued = [issue_document(by=by, kind=DocumentKind.SESSION_NOTICE, about=session, organisation=session.province_committee,
                              doc=doc_forms.session_notice(issuer=issuer, on=today, session=info, agenda=lines, participants=participants, component_points=component))]
-    mails = []
+    told = []  # (recipient, invitation, text): told once the session has moved
     for point in points:
         for person in point.participants.all():
             if person.kind not in INVITED_KINDS:
@@ -102,21 +100,17 @@ def send_invitations(*, by, session: ReceptionSession, late_reason: str = "", to
                                  doc=doc_forms.invitation(issuer=issuer, on=today, invitee=invitee, session=info, attend_at=attend_at, purpose=purpose,
                                                           requests=["Mang theo giấy tờ tùy thân (căn cước) và tài liệu liên quan."] if person.kind == ParticipantKind.CITIZEN else ["Cử lãnh đạo, người ghi chép và mang theo hồ sơ liên quan (Nghị định 154/2026, Điều 26)."]))
             issued.append(doc)
-            email = person.user.email if person.user_id else person.email
-            if email:
-                mails.append((f"[Tiếp công dân] Giấy mời {doc.number}", f"Kính gửi {invitee},\n\n{session} từ {timezone.localtime(session.online_starts_at):%H:%M}. Địa điểm: {attend_at}.\nGiấy mời số {doc.number}.", django_settings.DEFAULT_FROM_EMAIL, [email]))
+            recipient = person.user if person.user_id else person.email
+            if recipient:
+                told.append((recipient, doc, f"Kính gửi {invitee},\n\n{session} từ {timezone.localtime(session.online_starts_at):%H:%M}. Địa điểm: {attend_at}.\nGiấy mời số {doc.number}."))
     services.transition(by=by, session=session, to=SessionStatus.INVITATIONS_SENT)
     session.invitations_sent_at = timezone.now()
     session.save(update_fields=["invitations_sent_at"])
     audit.record(actor=by, action="scheduling.invitations", obj=session, reason=late_reason.strip(),
                  changes={"documents": [d.number for d in issued], "late": not timely, "deadline": str(deadline)})
-
-    def send():
-        try:
-            send_mass_mail(mails, fail_silently=False)
-        except Exception:  # the documents stand; the Board sees them on the session page and can send them by post
-            log.exception("Invitations of session %s: e-mail failed", session.pk)
-
-    if mails:
-        transaction.on_commit(send)
+    # In the app for officials, by e-mail where there is an address, after commit (notifications.notify); a mail
+    # server that is down leaves the documents standing: the Board sees them on the session page and can post them.
+    link = reverse("scheduling_session", args=[session.pk])
+    for recipient, doc, body in told:
+        notify(recipients=[recipient], subject=f"[Tiếp công dân] Giấy mời {doc.number}", body=body, link=link, about=session, by=by)
     return issued
