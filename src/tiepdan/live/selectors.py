@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tiepdan.core import policy
 
+from .access import may_connect
 from .backends import get_backend
 from .models import EventKind, LiveRoom, PointStatus, RoomPoint
 
@@ -25,8 +26,6 @@ def rooms_for(user):
 
 def points_for(user, room: LiveRoom) -> list[RoomPoint]:
     """The points of ``room`` this official may connect as."""
-    from .services import may_connect
-
     return [p for p in room.points.select_related("organisation", "room__province_committee") if may_connect(user=user, point=p)]
 
 
