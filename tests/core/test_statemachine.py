@@ -106,6 +106,15 @@ def test_a_move_that_needs_a_reason_is_refused_without_one(machine, matter, offi
     assert _nothing_written(matter)
 
 
+def test_a_move_may_say_in_its_own_words_why_it_needs_a_reason(matter, official):
+    machine = Machine(model=Matter, noun="vụ việc", audit_action="test.matter.{to}",
+                      moves={(S.RECEIVED, S.CLASSIFIED): Move("triage.classify", reason_hint="Vụ việc chưa đủ hồ sơ: cần nêu lý do vẫn phân loại.")})
+    with pytest.raises(ValidationError) as exc:
+        machine.apply(matter, S.CLASSIFIED, by=official("bantcd"))
+    assert exc.value.message_dict["reason"] == ["Vụ việc chưa đủ hồ sơ: cần nêu lý do vẫn phân loại."]
+    assert _nothing_written(matter)
+
+
 def test_a_guard_that_refuses_leaves_nothing_written(events, matter, official):
     def guard(change):
         raise ValidationError("Chưa đủ điều kiện.")

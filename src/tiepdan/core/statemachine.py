@@ -34,18 +34,22 @@ class Move:
     """One row of a machine's table: who may take it (any one of ``actions``) and whether it must say why.
 
     ``system`` moves may also be taken by the system itself (``by=None``: a periodic job).
+    ``reason_hint`` replaces the generic "give a reason" refusal where the move needs its own words
+    (an override says what it overrides).
     """
 
     actions: tuple[str, ...]
     needs_reason: bool = False
     system: bool = False
+    reason_hint: str = ""
 
-    def __init__(self, *actions: str, needs_reason: bool = False, system: bool = False):
+    def __init__(self, *actions: str, needs_reason: bool = False, system: bool = False, reason_hint: str = ""):
         if not actions:
             raise ValueError("A move names at least one policy action")
         object.__setattr__(self, "actions", tuple(actions))
-        object.__setattr__(self, "needs_reason", needs_reason)
+        object.__setattr__(self, "needs_reason", needs_reason or bool(reason_hint))
         object.__setattr__(self, "system", system)
+        object.__setattr__(self, "reason_hint", reason_hint)
 
 
 @dataclass
@@ -159,7 +163,7 @@ class Machine:
                 policy.require(by, move.actions[0], locked)  # raises with the first action's reason
             reason = (reason or "").strip()
             if move.needs_reason and not reason:
-                raise ValidationError({"reason": self.reason_missing(to)})
+                raise ValidationError({"reason": move.reason_hint or self.reason_missing(to)})
             setattr(locked, self.field, to)
             change = Change(obj=locked, from_state=from_state, to_state=to, by=by, reason=reason, at=timezone.now(), changes=dict(changes or {}))
             fields = [self.field, *(self.prepare(change) if self.prepare else ())]
