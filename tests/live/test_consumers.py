@@ -664,3 +664,78 @@ def test_a_flood_beyond_the_rate_is_refused_while_another_point_is_still_served(
         async_to_sync(scenario)()
     refusals = [r for r in caplog.records if "messages refused" in r.getMessage()]
     assert len(refusals) == 1  # logged once for the window, not once per message
+
+
+# --- What a browser may send: the dispatch table ------------------------------------------------------
+def test_a_message_of_a_type_the_room_does_not_know_is_refused_with_a_message(room, official):
+    board = official("bantcd")
+    (hall, _), (hall_cookie, _) = _two_halls_admitted(room, board)
+    central = room.central_point()
+    chair_cookie = _cookie_for(board)
+
+    async def scenario():
+        chair, sender = _communicator(central, chair_cookie), _communicator(hall, hall_cookie)
+        for comm in (chair, sender):
+            assert (await comm.connect())[0]
+            await _until(comm, "welcome")
+        await sender.send_json_to({"type": "offer_everyone", "to": str(central.pk), "data": {"sdp": "x"}})
+        refused = await _until(sender, "error")
+        assert "không nhận loại tin nhắn “offer_everyone”" in refused["message"]
+        await _assert_no_signal(chair)
+        # The connection is not closed for it: the next message of a known type is taken.
+        await sender.send_json_to({"type": "ping"})
+        await _until(sender, "pong")
+        for comm in (chair, sender):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_malformed_or_unknown_command_is_refused_and_changes_nothing(room, official):
+    board = official("bantcd")
+    central = room.central_point()
+    hall = room.points.exclude(role="central").order_by("pk").first()
+    chair_cookie = _cookie_for(board)
+
+    async def scenario():
+        chair = _communicator(central, chair_cookie)
+        assert (await chair.connect())[0]
+        await _until(chair, "welcome")
+        await chair.send_json_to({"type": "command", "command": "dissolve"})
+        assert "Lệnh điều hành “dissolve” không có" in (await _until(chair, "error"))["message"]
+        # A command that needs a point, sent without one or with one that is not a number.
+        await chair.send_json_to({"type": "command", "command": "admit"})
+        assert (await _until(chair, "error"))["message"] == "Không tìm thấy điểm cầu này trong phòng họp."
+        await chair.send_json_to({"type": "command", "command": "remove", "point": "abc", "reason": "x"})
+        assert (await _until(chair, "error"))["message"] == "Không tìm thấy điểm cầu này trong phòng họp."
+        # A reason that is not text is no reason.
+        await chair.send_json_to({"type": "command", "command": "remove", "point": str(hall.pk), "reason": {"x": 1}})
+        assert "lý do" in (await _until(chair, "error"))["message"]
+        await chair.send_json_to({"type": "command", "command": "timer", "minutes": "nhiều"})
+        assert "từ 1 đến 180 phút" in (await _until(chair, "error"))["message"]
+        await chair.disconnect()
+
+    async_to_sync(scenario)()
+    hall.refresh_from_db()
+    assert hall.status == "awaited"
+    assert not room.events.filter(kind__in=["admitted", "removed"]).exists()
+
+
+def test_a_browser_repeating_that_it_lost_the_sfu_makes_the_server_check_once(room, official, monkeypatch):
+    board = official("bantcd")
+    (hall, _), (hall_cookie, _) = _two_halls_admitted(room, board)
+    checks = []
+    monkeypatch.setattr(services, "sfu_failed", lambda **kw: checks.append(kw["reason"]))
+
+    async def scenario():
+        sender = _communicator(hall, hall_cookie)
+        assert (await sender.connect())[0]
+        await _until(sender, "welcome")
+        for i in range(5):
+            await sender.send_json_to({"type": "backend_failed", "reason": f"ICE failed {i}"})
+        await sender.send_json_to({"type": "ping"})
+        await _until(sender, "pong")  # messages are handled in order: the reports before it are done
+        await sender.disconnect()
+
+    async_to_sync(scenario)()
+    assert checks == ["ICE failed 0"]

@@ -8,6 +8,10 @@ closed (code 4403). SDP and ICE are relayed only between the media devices of ad
 points. Each message is bounded in size and each connection in rate (settings
 LIVE_MAX_MESSAGE_BYTES, LIVE_MAX_MESSAGES_PER_S, LIVE_MESSAGE_BURST): what is over is
 refused and not relayed, and a connection that keeps flooding is closed (4429).
+
+What a browser may send is one table, ``ROUTES``: the message's type → its handler, the device
+that may send it, and its rate class; a type not in it is refused with a message. The chair's
+commands are another table, ``live.commands.COMMANDS``.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import collections
 import json
 import logging
 import time
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -24,10 +29,12 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from . import realtime, services
+from tiepdan.core import audit
+
+from . import commands, realtime, services
 from .backends import backend_for
 from .hub import Unfinished, hub_for, send_now
-from .models import PointStatus, RoomPoint
+from .models import DeviceRole, PointStatus, RoomPoint
 from .selectors import room_devices, room_quality, room_snapshot
 
 log = logging.getLogger(__name__)
@@ -36,7 +43,6 @@ REFUSED = 4403
 REMOVED = 4001
 REPLACED = 4002
 FLOODED = 4429
-QUALITY_MIN_INTERVAL_S = 1.5
 DEVICE_COOKIE = "tiepdan_live_device"
 # Refusals are counted, told and logged once per window; this many refused in one window is abuse.
 FLOOD_WINDOW_S = 5.0
@@ -44,6 +50,10 @@ FLOOD_CLOSE_AFTER = 3  # windows in a row with refusals, or oversized frames in 
 TOO_BIG = "Tin nhắn gửi lên phòng họp quá lớn ({size} byte, tối đa {limit} byte), đã bị từ chối và không được chuyển tiếp."
 TOO_FAST = "Điểm cầu gửi quá nhiều tin nhắn ({count} tin bị từ chối trong {window:.0f} giây); các tin vượt mức không được chuyển tiếp."
 FLOOD_CLOSED = "Kết nối gửi quá nhiều hoặc quá lớn dữ liệu nên đã bị ngắt. Trình duyệt sẽ tự kết nối lại; nếu lặp lại, vui lòng báo kỹ thuật viên."
+
+
+UNKNOWN_TYPE = "Phòng họp không nhận loại tin nhắn “{kind}”; tin nhắn đã bị bỏ qua. Vui lòng tải lại trang; nếu vẫn báo lỗi, vui lòng báo kỹ thuật viên."
+CONSOLE_ONLY = "Chỉ người điều hành tại điểm cầu trung tâm mới được điều khiển phiên."
 
 
 class TokenBucket:
@@ -67,6 +77,48 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or "Thao tác không thực hiện được."
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class RateClass:
+    """How often one kind of message is taken, beyond the connection's bucket (which every message meets before it is decoded).
+
+    ``min_interval_s``: a message of this class within this long of the last one taken is dropped
+    without a word: it repeats what the connection said a moment ago.
+    """
+
+    name: str
+    min_interval_s: float = 0.0
+
+
+BUCKET_ONLY = RateClass("bucket")  # SDP and ICE (a star's join sends many), pings, the chair's clicks
+MEASURE = RateClass("measure", 1.5)  # the browser's getStats, sent every few seconds
+# "I lost the SFU": each one makes the server ask Janus (up to JANUS_HEALTH_TIMEOUT_S on the database
+# thread), so a browser repeating it must not hold up the room; the server's own check runs anyway.
+REPORT = RateClass("report", 5.0)
+
+ANY_DEVICE, MEDIA_DEVICE, CONSOLE_DEVICE = "any", "media", "console"
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: str  # the consumer's method, given the decoded message
+    sender: str  # ANY_DEVICE; MEDIA_DEVICE: the device holding the point's media (others are ignored); CONSOLE_DEVICE: the chair's console (others are told)
+    rate: RateClass
+
+
+# Every message a browser may send. Anything else is refused, and the browser told.
+ROUTES: dict[str, Route] = {
+    "signal": Route("_relay", MEDIA_DEVICE, BUCKET_ONLY),
+    "quality": Route("_quality", MEDIA_DEVICE, MEASURE),
+    "backend_failed": Route("_backend_failed", MEDIA_DEVICE, REPORT),
+    "command": Route("_command", CONSOLE_DEVICE, BUCKET_ONLY),  # the command itself: live.commands.COMMANDS
+    "ping": Route("_ping", ANY_DEVICE, BUCKET_ONLY),
+}
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -95,7 +147,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.room_id, self.point_id = int(kwargs["room_id"]), int(kwargs["point_id"])
         self.point_key = str(self.point_id)
         self.group = realtime.group_name(self.room_id)
-        self.last_quality = 0.0
+        self.last_taken: dict[str, float] = {}  # per rate class: when a message of it was last taken
         user = self.scope.get("user")
         self.user = user if user is not None and user.is_authenticated else None
         session = self.scope.get("session")
@@ -154,8 +206,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         return welcome
 
     def _device_view(self, role: str, media: bool, note: str = "") -> dict:
-        from .models import DeviceRole
-
         return {"id": str(self.device.pk), "role": role, "role_label": DeviceRole(role).label, "media": media, "note": note}
 
     async def disconnect(self, code):
@@ -200,28 +250,38 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=FLOODED)
 
     def _audit_flood(self, why: str) -> None:
-        from tiepdan.core import audit
-
         point = RoomPoint.objects.filter(pk=self.point_id).first()
         if point is not None:
             audit.record(actor=self.user, action="live.flood_closed", obj=point, changes={"conn": self.conn, "why": why, "refused": self.refused_in_window})
 
     async def receive_json(self, content, **kwargs):
+        """Dispatch one decoded message by ``ROUTES``: who may send it, how often, which handler."""
         if not self.conn or not isinstance(content, dict):
             return
         kind = content.get("type")
-        if kind == "signal":
-            await self._relay(content)
-        elif kind == "quality":
-            await self._quality(content.get("quality") or {})
-        elif kind == "command":
-            await self._command(content)
-        elif kind == "ping":
-            await self.send_json({"type": "pong"})
-        elif kind == "backend_failed":
-            await database_sync_to_async(self._backend_failed)(str(content.get("reason") or "")[:200])
+        route = ROUTES.get(kind) if isinstance(kind, str) else None
+        if route is None:
+            await self.send_json({"type": "error", "message": UNKNOWN_TYPE.format(kind=str(kind)[:40])})
+            return
+        if route.sender == MEDIA_DEVICE and not self.holds_media:
+            return  # a console, minutes or observer device takes no part in the media; a device just moved off it may still send a little
+        if route.sender == CONSOLE_DEVICE and not self.can_chair:
+            await self.send_json({"type": "error", "message": CONSOLE_ONLY})
+            return
+        if route.rate.min_interval_s:
+            now = time.monotonic()
+            if now - self.last_taken.get(route.rate.name, -route.rate.min_interval_s) < route.rate.min_interval_s:
+                return  # repeats what this connection said a moment ago
+            self.last_taken[route.rate.name] = now
+        await getattr(self, route.handler)(content)
 
-    def _backend_failed(self, reason: str) -> None:
+    async def _ping(self, content):
+        await self.send_json({"type": "pong"})
+
+    async def _backend_failed(self, content):
+        await database_sync_to_async(self._report_backend_failed)(_text(content.get("reason"))[:200])
+
+    def _report_backend_failed(self, reason: str) -> None:
         """This browser lost the SFU: the server checks Janus itself and falls back if it is down (engineer F)."""
         point = RoomPoint.objects.select_related("room").get(pk=self.point_id)
         services.sfu_failed(room=point.room, reason=reason, point=point)
@@ -233,8 +293,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _relay(self, content):
         to = str(content.get("to"))
-        if not self.holds_media:
-            return  # a console, minutes or observer device takes no part in the media
         if self.mirror.status_of(self.point_key) != PointStatus.ADMITTED or self.mirror.status_of(to) != PointStatus.ADMITTED:
             return  # only between admitted points
         channel = self.mirror.channels.get(to)
@@ -244,75 +302,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             except ChannelFull:
                 log.warning("live room %s: signal from point %s to point %s dropped, its queue is full", self.room_id, self.point_id, to)
 
-    async def _quality(self, quality: dict):
-        if not self.holds_media or not isinstance(quality, dict):
+    async def _quality(self, content):
+        quality = content.get("quality")
+        if not isinstance(quality, dict):
             return
-        now = time.monotonic()
-        if now - self.last_quality < QUALITY_MIN_INTERVAL_S:
-            return
-        self.last_quality = now
         clean = await database_sync_to_async(services.report_quality)(point=RoomPoint(pk=self.point_id), conn=self.conn, quality=quality)
         if clean is not None:
             await self.channel_layer.group_send(self.group, {"type": "room.quality", "room_id": self.room_id, "point_id": self.point_key, "quality": clean})
 
     async def _command(self, content):
-        if not self.can_chair:
-            await self.send_json({"type": "error", "message": "Chỉ người điều hành tại điểm cầu trung tâm mới được điều khiển phiên."})
-            return
         try:
-            await database_sync_to_async(self._run_command)(content)
+            await database_sync_to_async(commands.run)(by=self.user, room_id=self.room_id, content=content)
         except (PermissionDenied, ValidationError) as exc:
             await self.send_json({"type": "error", "message": _message(exc)})
-
-    def _run_command(self, content):
-        from .models import LiveRoom
-
-        name = content.get("command")
-        room = LiveRoom.objects.get(pk=self.room_id)
-        point = None
-        if content.get("point") not in (None, ""):
-            point = RoomPoint.objects.filter(pk=int(content["point"]), room=room).first()
-            if point is None:
-                raise ValidationError("Không tìm thấy điểm cầu này trong phòng họp.")
-        by = self.user
-        if name == "admit":
-            services.admit(by=by, point=point, as_observer=bool(content.get("as_observer")))
-        elif name == "mute":
-            services.set_muted(by=by, point=point, muted=bool(content.get("muted", True)))
-        elif name == "remove":
-            services.remove(by=by, point=point, reason=content.get("reason") or "")
-        elif name == "floor":
-            services.give_floor(by=by, point=point)
-        elif name == "spotlight":
-            services.set_spotlight(by=by, room=room, point=point)
-        elif name == "start":
-            services.start_session(by=by, room=room)
-        elif name == "close":
-            services.close_room(by=by, room=room, reason=content.get("reason") or "")
-        elif name == "start_matter":
-            from .selectors import agenda_items
-
-            item = next((i for i in agenda_items(room) if i.pk == int(content.get("item", 0))), None)
-            if item is None:
-                raise ValidationError("Không tìm thấy vụ việc này trong chương trình phiên.")
-            services.start_matter(by=by, room=room, item=item)
-        elif name == "close_matter":
-            services.close_matter(by=by, room=room)
-        elif name == "call_next":
-            services.call_next(by=by, room=room)
-        elif name == "timer":
-            services.set_timer(by=by, room=room, minutes=int(content.get("minutes") or 0))
-        elif name == "screen":
-            services.note_screen_share(by=by, room=room, on=bool(content.get("on")))
-        elif name in ("grant_media", "deny_media"):
-            from .models import RoomDevice
-
-            device = RoomDevice.objects.filter(pk=int(content.get("device") or 0), point__room=room).first()
-            if device is None:
-                raise ValidationError("Không tìm thấy thiết bị này trong phòng họp.")
-            (services.grant_media if name == "grant_media" else services.deny_media)(by=by, device=device)
-        else:
-            raise ValidationError("Lệnh điều hành không hợp lệ.")
 
     # --- From the room, through the hub ---------------------------------------------------------------
     def deliver(self, entry: str | dict) -> None:
