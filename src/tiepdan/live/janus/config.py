@@ -116,12 +116,24 @@ def _disabled(lib_dir: Path, kind: str, wanted: set[str] | None = None) -> str:
 
 def render(cfg: JanusConfig) -> dict[str, str]:
     """The configuration files, by name. Pure: tests read them without starting Janus."""
+    files = {
+        "janus.jcfg": _janus_jcfg(cfg),
+        "janus.transport.http.jcfg": _http_jcfg(cfg),
+        "janus.transport.websockets.jcfg": _websockets_jcfg(cfg),
+        "janus.plugin.videoroom.jcfg": _videoroom_jcfg(cfg),
+    }
+    if cfg.events_url:
+        files["janus.eventhandler.sampleevh.jcfg"] = _event_handler_jcfg(cfg)
+    return files
+
+
+def _janus_jcfg(cfg: JanusConfig) -> str:
     nat = ["\tnice_debug = false", "\tfull_trickle = false"]
     if cfg.ice_enforce_list:
         nat.append(f"\tice_enforce_list = {_q(cfg.ice_enforce_list)}")
     else:
         nat.append('\tice_ignore_list = "vmnet"')
-    janus = f"""# Written by tiepdan (live/janus/config.py); edits here are overwritten on the next start.
+    return f"""# Written by tiepdan (live/janus/config.py); edits here are overwritten on the next start.
 general: {{
 	configs_folder = {_q(cfg.config_dir)}
 	plugins_folder = {_q(cfg.lib_dir / "plugins")}
@@ -157,7 +169,10 @@ events: {{
 	disable = {_q(_disabled(cfg.lib_dir, "events", {EVENT_HANDLER} if cfg.events_url else set()))}
 }}
 """
-    http = f"""general: {{
+
+
+def _http_jcfg(cfg: JanusConfig) -> str:
+    return f"""general: {{
 	json = "plain"
 	base_path = "/janus"
 	http = true
@@ -175,7 +190,10 @@ admin: {{
 	admin_acl = "127."
 }}
 """
-    ws = f"""general: {{
+
+
+def _websockets_jcfg(cfg: JanusConfig) -> str:
+    return f"""general: {{
 	json = "plain"
 	ws = true
 	ws_port = {cfg.ws_port}
@@ -187,23 +205,22 @@ admin: {{
 	admin_wss = false
 }}
 """
+
+
+def _videoroom_jcfg(cfg: JanusConfig) -> str:
     # Rooms are created by the app server through the API (JanusBackend.open_room), never from this file.
-    videoroom = f"""general: {{
+    return f"""general: {{
 	admin_key = {_q(cfg.room_admin_key)}
 	lock_rtp_forward = true
 	string_ids = false
 }}
 """
-    files = {
-        "janus.jcfg": janus,
-        "janus.transport.http.jcfg": http,
-        "janus.transport.websockets.jcfg": ws,
-        "janus.plugin.videoroom.jcfg": videoroom,
-    }
-    if cfg.events_url:
-        # Plugin events only (who joined, configured, published in which room); one at a time, not
-        # grouped, so that a point's first publish reaches the server without waiting for others.
-        files["janus.eventhandler.sampleevh.jcfg"] = f"""general: {{
+
+
+def _event_handler_jcfg(cfg: JanusConfig) -> str:
+    # Plugin events only (who joined, configured, published in which room); one at a time, not
+    # grouped, so that a point's first publish reaches the server without waiting for others.
+    return f"""general: {{
 	enabled = true
 	events = "plugins"
 	grouping = false
@@ -215,7 +232,6 @@ admin: {{
 	retransmissions_backoff = 100
 }}
 """
-    return files
 
 
 def write(cfg: JanusConfig) -> Path:
