@@ -192,10 +192,14 @@ def test_a_session_not_marked_ready_may_be_started_and_the_audit_says_so(make_se
     room = services.open_room(by=chair, session=session)
     client.force_login(chair)
     console = client.get(f"/phong-truc-tuyen/{room.pk}/diem/{room.central_point().pk}/").content.decode()
-    assert "chưa xác nhận «Sẵn sàng»" in console
-    services.start_session(by=chair, room=room)
+    assert "chưa xác nhận «Sẵn sàng»" in console and "data-reason-prompt=" in console
+    with pytest.raises(ValidationError) as exc:  # the chair's override is a row of the session's table that needs a reason
+        services.start_session(by=chair, room=room)
+    assert "cần nêu lý do" in exc.value.message_dict["reason"][0]
+    services.start_session(by=chair, room=room, reason="Điểm cầu xã kiểm tra muộn nhưng đã kết nối được")
     entry = AuditEntry.objects.get(object_id=str(session.pk), action="scheduling.status.live")
     assert entry.changes == {"status": ["invitations_sent", "live"], "was_ready": False}
+    assert entry.reason == "Điểm cầu xã kiểm tra muộn nhưng đã kết nối được"
 
 
 def test_a_room_closed_before_it_started_leaves_the_session_open(room, official):

@@ -76,8 +76,8 @@ def test_status_follows_the_table(sessions, official):
     session = sessions[0]
     board = official("bantcd")
     with pytest.raises(ValidationError) as err:
-        services.transition(by=board, session=session, to=SessionStatus.LIVE)
-    assert "không thể chuyển" in str(err.value)
+        services.transition(by=board, session=session, to=SessionStatus.READY)
+    assert err.value.messages == ["Không thể chuyển phiên từ «Đã lên lịch» sang «Sẵn sàng»: cần gửi giấy mời trước."]
     services.transition(by=board, session=session, to=SessionStatus.INVITATIONS_SENT)
     services.transition(by=board, session=session, to=SessionStatus.READY)
     services.transition(by=board, session=session, to=SessionStatus.LIVE)
@@ -87,6 +87,58 @@ def test_status_follows_the_table(sessions, official):
     with pytest.raises(ValidationError):
         services.transition(by=board, session=session, to=SessionStatus.CANCELLED, reason="x")
     assert AuditEntry.objects.filter(action__startswith="scheduling.status.", object_id=str(session.pk)).count() == 4
+
+
+def test_a_closed_session_is_never_reopened_and_says_so(sessions, official):
+    session = sessions[0]
+    board = official("bantcd")
+    for to in (SessionStatus.INVITATIONS_SENT, SessionStatus.READY, SessionStatus.LIVE, SessionStatus.CLOSED):
+        services.transition(by=board, session=session, to=to)
+    with pytest.raises(ValidationError) as err:
+        services.transition(by=board, session=session, to=SessionStatus.LIVE)
+    assert err.value.messages == ["Không thể chuyển phiên từ «Đã kết thúc» sang «Đang diễn ra»: phiên đã kết thúc, không thay đổi được nữa."]
+
+
+def test_a_role_the_table_does_not_name_cannot_move_a_session(sessions, official):
+    with pytest.raises(PermissionDenied) as err:
+        services.transition(by=official("canboxa"), session=sessions[0], to=SessionStatus.INVITATIONS_SENT)
+    assert "Vai trò của bạn không được" in str(err.value)
+    sessions[0].refresh_from_db()
+    assert sessions[0].status == SessionStatus.PLANNED
+
+
+def test_the_chair_starts_a_session_not_marked_ready_only_saying_why(sessions, official):
+    session = sessions[0]
+    chair = official("chutich")
+    with pytest.raises(ValidationError) as err:
+        services.begin_reception(by=chair, session=session)
+    assert "chưa được Ban Tiếp công dân đánh dấu «Sẵn sàng»" in err.value.message_dict["reason"][0]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PLANNED
+    services.begin_reception(by=chair, session=session, reason="Vụ việc phức tạp, các điểm cầu đã kết nối trước giờ tiếp")
+    session.refresh_from_db()
+    assert session.status == SessionStatus.LIVE
+    entry = AuditEntry.objects.get(action="scheduling.status.live", object_id=str(session.pk))
+    assert entry.reason.startswith("Vụ việc phức tạp") and entry.changes == {"status": ["planned", "live"], "was_ready": False}
+    services.begin_reception(by=chair, session=session)  # a second start changes nothing
+    assert AuditEntry.objects.filter(action="scheduling.status.live", object_id=str(session.pk)).count() == 1
+
+
+def test_a_ready_session_starts_without_a_reason_and_a_cancelled_one_never(sessions, official):
+    board, chair = official("bantcd"), official("chutich")
+    ready = sessions[0]
+    services.transition(by=board, session=ready, to=SessionStatus.INVITATIONS_SENT)
+    services.transition(by=board, session=ready, to=SessionStatus.READY)
+    services.begin_reception(by=chair, session=ready)
+    assert AuditEntry.objects.get(action="scheduling.status.live", object_id=str(ready.pk)).changes["was_ready"] is True
+    cancelled = services.cancel_session(by=board, session=sessions[1], reason="Trùng lịch họp của UBND tỉnh")
+    with pytest.raises(ValidationError) as err:
+        services.begin_reception(by=chair, session=cancelled, reason="Vẫn tiếp")
+    assert "từ «Đã hủy» sang «Đang diễn ra»" in err.value.messages[0]
+
+
+def test_the_session_page_offers_only_the_plain_moves(sessions):
+    assert services.next_statuses(sessions[0]) == [SessionStatus.INVITATIONS_SENT]
 
 
 def test_cancel_needs_a_reason_and_tells_everyone(sessions, official, demo):

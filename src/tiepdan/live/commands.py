@@ -58,7 +58,7 @@ COMMANDS: dict[str, Command] = {
     "remove": Command(POINT, lambda by, room, point, c: services.remove(by=by, point=point, reason=_text(c.get("reason")))),
     "floor": Command(POINT, lambda by, room, point, c: services.give_floor(by=by, point=point)),
     "spotlight": Command(POINT_OR_NONE, lambda by, room, point, c: services.set_spotlight(by=by, room=room, point=point)),
-    "start": Command(ROOM_ONLY, lambda by, room, _, c: services.start_session(by=by, room=room)),
+    "start": Command(ROOM_ONLY, lambda by, room, _, c: services.start_session(by=by, room=room, reason=_text(c.get("reason")))),
     "close": Command(ROOM_ONLY, lambda by, room, _, c: services.close_room(by=by, room=room, reason=_text(c.get("reason")))),
     "start_matter": Command(ITEM, lambda by, room, item, c: services.start_matter(by=by, room=room, item=item)),
     "close_matter": Command(ROOM_ONLY, lambda by, room, _, c: services.close_matter(by=by, room=room)),

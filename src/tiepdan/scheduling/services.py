@@ -1,7 +1,8 @@
 """The verbs of the reception calendar: each one transaction, each one audited.
 
-The session's status machine is the table ``TRANSITIONS``; ``transition`` is the
-only function that changes ``ReceptionSession.status``.
+The session's status machine is the table ``TRANSITIONS``, applied by ``core.statemachine``
+(``SESSION.apply``, through ``transition``, ``begin_reception`` and ``end_reception``): nothing
+else changes ``ReceptionSession.status``.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
+from tiepdan.core.statemachine import Change, Machine, Move
 from tiepdan.notifications import selectors as notices
 from tiepdan.notifications.services import notify
 from tiepdan.organisations.models import Organisation, User
@@ -35,17 +37,22 @@ from .models import (
 
 S = SessionStatus
 
-# The session's life. A session is never reopened: a new one is created instead.
-TRANSITIONS: dict[str, set[str]] = {
-    S.PLANNED: {S.INVITATIONS_SENT, S.CANCELLED},
-    S.INVITATIONS_SENT: {S.READY, S.CANCELLED},
-    S.READY: {S.LIVE, S.CANCELLED},
-    S.LIVE: {S.CLOSED},
-    S.CLOSED: set(),
-    S.CANCELLED: set(),
+# The session's life: (from, to) → the policy action(s) that take it. A session is never reopened: a new one is created instead.
+CANCEL = Move("scheduling.cancel", needs_reason=True)
+NOT_READY = ("Phiên chưa được Ban Tiếp công dân đánh dấu «Sẵn sàng»: người chủ trì vẫn có thể bắt đầu tiếp, "
+             "nhưng cần nêu lý do (ví dụ: điểm cầu kiểm tra muộn, tiếp đột xuất theo Luật Tiếp công dân 2013, Điều 18 khoản 3).")
+TRANSITIONS: dict[tuple[str, str], Move] = {
+    (S.PLANNED, S.INVITATIONS_SENT): Move("scheduling.plan"),
+    (S.INVITATIONS_SENT, S.READY): Move("scheduling.plan"),
+    (S.READY, S.LIVE): Move("live.open"),
+    # The chair's call (Nghị định 154/2026, Điều 24): a session not marked ready may still be held, saying why.
+    (S.PLANNED, S.LIVE): Move("live.open", reason_hint=NOT_READY),
+    (S.INVITATIONS_SENT, S.LIVE): Move("live.open", reason_hint=NOT_READY),
+    (S.LIVE, S.CLOSED): Move("live.open", "scheduling.plan"),
+    (S.PLANNED, S.CANCELLED): CANCEL,
+    (S.INVITATIONS_SENT, S.CANCELLED): CANCEL,
+    (S.READY, S.CANCELLED): CANCEL,
 }
-# Changes that must say why (audited with the reason).
-NEEDS_REASON = {S.CANCELLED}
 
 
 # --- Settings ---------------------------------------------------------------------------
@@ -184,13 +191,6 @@ def _locked(session: ReceptionSession) -> ReceptionSession:
     return ReceptionSession.objects.select_for_update().select_related("province_committee").get(pk=session.pk)
 
 
-def check_transition(current: str, target: str, reason: str = "") -> None:
-    if target not in TRANSITIONS[current]:
-        raise ValidationError(f"Phiên đang ở trạng thái «{S(current).label}», không thể chuyển sang «{S(target).label}».")
-    if target in NEEDS_REASON and not reason.strip():
-        raise ValidationError({"reason": f"Cần nêu lý do khi chuyển phiên sang «{S(target).label}»."})
-
-
 def _require_points_ready(session: ReceptionSession) -> None:
     """Nghị định 154/2026, Điều 23(2): every point taking part has passed a test connection before the session is ready."""
     from tiepdan.bridges.session_readiness import board_for
@@ -200,49 +200,51 @@ def _require_points_ready(session: ReceptionSession) -> None:
         raise ValidationError(f"Chưa thể chuyển sang «Sẵn sàng»: điểm cầu chưa kiểm tra kết nối đạt: {', '.join(missing)}. Hãy đề nghị cán bộ kỹ thuật các điểm này chạy kiểm tra.")
 
 
-@transaction.atomic
-def transition(*, by: User | None, session: ReceptionSession, to: str, reason: str = "", action: str = "scheduling.plan") -> ReceptionSession:
-    """The one place a session's status changes: check the table, lock, save, audit."""
-    if by is not None:
-        policy.require(by, action, session)
-    locked = _locked(session)
-    check_transition(locked.status, to, reason)
-    if to == S.READY and not locked.in_person_only:
-        _require_points_ready(locked)
-    before = locked.status
-    locked.status = to
-    fields = ["status"]
-    if to == S.CANCELLED:
-        locked.cancel_reason = reason.strip()
+def _session_moved(change: Change) -> list[str]:
+    """What goes with a new status: the readiness guard, the cancel reason, whether a session began ready."""
+    session = change.obj
+    if change.to_state == S.READY and not session.in_person_only:
+        _require_points_ready(session)
+    if change.to_state == S.LIVE:
+        change.changes["was_ready"] = change.from_state == S.READY
+    fields = []
+    if change.to_state == S.CANCELLED:
+        session.cancel_reason = change.reason
         fields.append("cancel_reason")
-    locked.full_clean()
-    locked.save(update_fields=fields)
-    audit.record(actor=by, action=f"scheduling.status.{to}", obj=locked, reason=reason, changes={"status": [before, to]})
-    session.status = locked.status
-    session.cancel_reason = locked.cancel_reason
-    return locked
+    session.full_clean()
+    return fields
+
+
+SESSION = Machine(
+    model=ReceptionSession, field="status", moves=TRANSITIONS, noun="phiên", audit_action="scheduling.status.{to}",
+    final={S.CLOSED, S.CANCELLED}, why_not={(S.PLANNED, S.READY): "cần gửi giấy mời trước."},
+    prepare=_session_moved, lock_related=("province_committee",),
+)
+
+
+def next_statuses(session: ReceptionSession) -> list[str]:
+    """What the session page offers the Board: the plain moves (cancelling and the chair's override have their own forms)."""
+    return [to for to in SESSION.targets(session.status) if not SESSION.moves[(session.status, to)].needs_reason]
+
+
+def transition(*, by: User, session: ReceptionSession, to: str, reason: str = "") -> ReceptionSession:
+    """The one place a session's status changes: the table, the policy, the lock, the audit (``SESSION``)."""
+    return SESSION.apply(session, to, by=by, reason=reason)
 
 
 @transaction.atomic
-def begin_reception(*, by: User, session: ReceptionSession) -> ReceptionSession:
+def begin_reception(*, by: User, session: ReceptionSession, reason: str = "") -> ReceptionSession:
     """The chair opens the online reception: the session is under way (Nghị định 154/2026, Điều 24).
 
     Normally from «Sẵn sàng». A session the Board has not marked ready (a point tested
     late, an urgent ad hoc session under Law 2013 Art. 18(3)) may still be held, because
-    whether to proceed is the chair's call; the audit entry then says it was not ready.
+    whether to proceed is the chair's call: that is a row of the table that needs the chair's reason.
     """
     policy.require(by, "live.open", session)
-    locked = _locked(session)
-    if locked.status == S.LIVE:
-        return locked
-    if locked.status not in (S.PLANNED, S.INVITATIONS_SENT, S.READY):
-        raise ValidationError(f"Phiên đang ở trạng thái «{S(locked.status).label}», không thể bắt đầu tiếp.")
-    before = locked.status
-    locked.status = S.LIVE
-    locked.save(update_fields=["status"])
-    audit.record(actor=by, action=f"scheduling.status.{S.LIVE}", obj=locked, changes={"status": [before, S.LIVE], "was_ready": before == S.READY})
-    session.status = locked.status
-    return locked
+    if _locked(session).status == S.LIVE:  # a second room, or the same start sent twice
+        session.status = S.LIVE
+        return session
+    return SESSION.apply(session, S.LIVE, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -251,7 +253,7 @@ def end_reception(*, by: User, session: ReceptionSession) -> ReceptionSession:
     locked = _locked(session)
     if locked.status != S.LIVE:
         return locked  # closed before it began: the session stays open for another room
-    return transition(by=by, session=session, to=S.CLOSED, action="live.open")
+    return SESSION.apply(session, S.CLOSED, by=by)
 
 
 @transaction.atomic
@@ -260,7 +262,7 @@ def cancel_session(*, by: User, session: ReceptionSession, reason: str) -> Recep
     from .invitations import session_info
 
     original = session_info(session)
-    session = transition(by=by, session=session, to=S.CANCELLED, reason=reason, action="scheduling.cancel")
+    session = transition(by=by, session=session, to=S.CANCELLED, reason=reason)
     _notify_change(by=by, session=session, summary=f"Hủy {session}", reason=reason, changes={"status": ["", S.CANCELLED]}, original=original)
     return session
 

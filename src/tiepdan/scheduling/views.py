@@ -99,7 +99,7 @@ def _detail_context(request, session) -> dict:
         "can_chair": policy.can(user, "scheduling.assign_chair", session) and session.is_open,
         "can_cancel": policy.can(user, "scheduling.cancel", session) and session.is_open,
         "can_documents": policy.can(user, "scheduling.documents", session),
-        "next_statuses": [(s, SessionStatus(s).label) for s in services.TRANSITIONS[session.status] if s != SessionStatus.CANCELLED],
+        "next_statuses": [(s, SessionStatus(s).label) for s in services.next_statuses(session)],
     }
     if ctx["can_chair"]:
         ctx["chair_choices"] = User.objects.filter(organisation=session.province_committee, role__in=[Role.PROVINCE_CHAIRMAN, Role.PROVINCE_DEPUTY], is_active=True)

@@ -61,12 +61,13 @@ def _transition_room(room: LiveRoom, to: str) -> None:
 
 
 @transaction.atomic
-def start_session(*, by, room: LiveRoom) -> LiveRoom:
+def start_session(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
+    """The chair starts the reception; a session the Board has not marked ready needs the chair's reason (scheduling's table)."""
     room = locked_room(room)
     policy.require(by, "live.chair", room)
     before = room.state
     _transition_room(room, RoomState.LIVE)
-    scheduling.begin_reception(by=by, session=room.session)
+    scheduling.begin_reception(by=by, session=room.session, reason=reason)
     room.started_at = timezone.now()
     room.full_clean()
     room.save()

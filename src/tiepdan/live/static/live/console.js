@@ -137,9 +137,14 @@ export function start(state, signalling, config) {
   $("console").addEventListener("click", (e) => {
     const b = e.target.closest("[data-command]");
     if (!b) return;
-    const { command, point, item, muted, observer, device, confirm: question } = b.dataset;
+    const { command, point, item, muted, observer, device, confirm: question, reasonPrompt } = b.dataset;
     if (question && !window.confirm(question)) return;
     const extra = {};
+    if (reasonPrompt) {  // an override the server accepts only with a reason (starting a session not marked ready)
+      const reason = window.prompt(reasonPrompt, "");
+      if (!reason || !reason.trim()) return;
+      extra.reason = reason.trim();
+    }
     if (point) extra.point = point;
     if (item) extra.item = item;
     if (device) extra.device = device;
