@@ -8,6 +8,10 @@ export PYTHONDONTWRITEBYTECODE=1
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/tiepdan}
 
 status=0
+# The plan of the house ([tool.importlinter] in pyproject.toml): an import that points up a layer fails the run.
+echo "== Các tầng của mã nguồn (lint-imports) =="
+PYTHONPATH=src .venv/bin/lint-imports --no-cache || status=$?
+
 # The live client's pure JavaScript (tests/js/), in Node without a browser: once, whatever database follows.
 echo "== Kiểm thử JavaScript của trình duyệt (node --test) =="
 if command -v node >/dev/null; then
