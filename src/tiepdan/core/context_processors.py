@@ -23,4 +23,5 @@ class _Can:
         return policy.can(self._user, name.replace("__", "."))
 
     def __getitem__(self, name):
-        return policy.can(self._user, name)
+        # The template engine tries ``can["intake__register"]`` before the attribute, so the same spelling works here.
+        return policy.can(self._user, name.replace("__", "."))
