@@ -37,7 +37,7 @@ def served(demo, settings):
     import uvicorn
 
     from tiepdan.config.asgi import application
-    from tiepdan.core.management.commands.serve import uvicorn_options
+    from tiepdan.config.management.commands.serve import uvicorn_options
 
     settings.AXES_FAILURE_LIMIT = 3
     settings.ALLOWED_HOSTS = ["127.0.0.1"]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tiepdan.scheduling",
     "tiepdan.live",
     "tiepdan.reports",
+    "tiepdan.config",  # the wiring, an app only to hold `manage.py serve` (it may import every stage; core may not)
 ]
 
 MIDDLEWARE = [

@@ -1,11 +1,15 @@
 """Serve the product: the ASGI server (HTTP + WebSockets) and the background-job worker together."""
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 
+import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from tiepdan.organisations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -19,8 +23,6 @@ class Command(BaseCommand):
                             help="Số tiến trình máy chủ web (nhiều hơn 1 cần Redis: REDIS_URL).")
 
     def handle(self, *args, host, port, no_worker, processes, **options):
-        import uvicorn
-
         if processes < 1:
             raise CommandError("Số tiến trình máy chủ web phải từ 1 trở lên.")
         if processes > 1 and "InMemory" in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
@@ -30,8 +32,6 @@ class Command(BaseCommand):
         url_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"\n{'=' * 60}\n  Tiếp công dân trực tuyến: http://{url_host}:{port}/\n{'=' * 60}"))
         if settings.ALLOW_DEMO_ACCOUNTS:
-            from tiepdan.organisations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
             self.stdout.write(f"  Tài khoản trình diễn (mật khẩu: {DEMO_PASSWORD}):")
             for username, name, role, _, _ in DEMO_ACCOUNTS:
                 self.stdout.write(f"    {username:<12} {role.label} – {name}")
@@ -87,7 +87,5 @@ def _stop(worker: subprocess.Popen) -> None:
 def _stop_when_parent_dies() -> None:
     """In the worker, before it runs: Linux sends it SIGINT if this server dies without stopping it (SIGKILL, a crash)."""
     if sys.platform.startswith("linux"):
-        import ctypes
-
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
