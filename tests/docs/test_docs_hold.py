@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LEGAL = (ROOT / "docs" / "LEGAL.md").read_text(encoding="utf-8")
-APPS = ("core", "organisations", "documents", "intake", "triage", "bridges", "scheduling", "live")
+APPS = ("core", "organisations", "notifications", "documents", "intake", "triage", "bridges", "scheduling", "live", "recordings", "outcomes", "reports")
 
 
 def _defined_tests(path: Path) -> set[str]:
