@@ -422,3 +422,16 @@ def test_a_contact_of_invisible_characters_or_100_kb_is_refused(official):
         services.log_contact(by=board, medium="phone", person_name="\u200b\u200b", reach="0912000111", content="Hỏi " * 30_000, guided_to_write=True)
     assert "vô hình" in exc.value.message_dict["person_name"][0] and "vượt quá 5.000 ký tự" in exc.value.message_dict["content"][0]
     assert Contact.objects.count() == 0
+
+
+def test_only_the_board_records_a_classification_and_nothing_changes_when_refused(official, household):
+    matter = household()
+    with pytest.raises(PermissionDenied):
+        services.record_classification(by=official("canboxa"), matter=matter, kind="denunciation", subject_area="land")
+    matter.refresh_from_db()
+    assert (matter.kind, matter.state) == ("complaint", MatterState.RECEIVED)
+    with pytest.raises(ValidationError) as exc:
+        services.record_classification(by=official("bantcd"), matter=matter, kind="complaint", subject_area="land", identity_protected=True)
+    assert "chỉ áp dụng cho người tố cáo" in exc.value.message_dict["identity_protected"][0]
+    matter.refresh_from_db()
+    assert matter.state == MatterState.RECEIVED and not matter.identity_protected

@@ -407,6 +407,81 @@ def record_online_consent(*, by, matter: Matter, consent: bool) -> Matter:
     return matter
 
 
+# --- What triage records on a matter: triage decides, intake keeps the row -----------------------------
+def _locked_matter(matter: Matter) -> Matter:
+    return Matter.objects.select_for_update(of=("self",)).select_related("province_committee", "commune_committee", "citizen", "delegation").get(pk=matter.pk)
+
+
+@transaction.atomic
+def record_classification(*, by, matter: Matter, kind: str, subject_area: str, arose_at: str = "", agencies_involved=(), already_settled: bool = False,
+                          settled_by: str = "", decision_in_force: bool = False, pm_directed: bool = False, within_competence: bool = True,
+                          identity_protected: bool | None = None, reason: str = "") -> Matter:
+    """Phân loại (``triage.classify``): kind, subject area, where it arose, agencies involved, and its history.
+
+    The first classification moves the matter to «Đã phân loại»; a later one is audited as a reclassification.
+    """
+    matter = _locked_matter(matter)
+    policy.require(by, "triage.classify", matter)
+    errors: dict = {}
+    if kind not in MatterKind.values:
+        errors["kind"] = ["Loại vụ việc: hãy chọn khiếu nại, tố cáo, kiến nghị hoặc phản ánh."]
+    if subject_area not in SubjectArea.values:
+        errors["subject_area"] = ["Lĩnh vực: hãy chọn một lĩnh vực trong danh sách."]
+    protected = matter.identity_protected if identity_protected is None else identity_protected
+    if protected and kind != MatterKind.DENUNCIATION:
+        errors["identity_protected"] = ["Giữ bí mật danh tính chỉ áp dụng cho người tố cáo."]
+    if already_settled and not settled_by.strip():
+        errors["settled_by"] = ["Cơ quan đã giải quyết: vụ việc đã được giải quyết thì cần ghi cơ quan đã giải quyết (cột 8 sổ tiếp công dân)."]
+    outside = [a for a in agencies_involved if not a.path.startswith(matter.province_committee.path)]
+    if outside:
+        errors["agencies_involved"] = [f"Cơ quan liên quan: «{outside[0]}» không thuộc tỉnh này."]
+    _raise(errors)
+    for name, label, value in (("arose_at", "Nơi phát sinh", arose_at), ("settled_by", "Cơ quan đã giải quyết", settled_by), ("reason", "Ghi chú", reason)):
+        problem = rules.markup_problem(label, value)
+        if problem:
+            errors[name] = [problem]
+    _raise(errors)
+    before = {"kind": matter.kind, "subject_area": matter.subject_area}
+    matter.kind, matter.subject_area, matter.arose_at = kind, subject_area, arose_at.strip()
+    matter.already_settled, matter.settled_by, matter.decision_in_force = already_settled, settled_by.strip(), decision_in_force
+    matter.pm_directed, matter.within_competence, matter.identity_protected = pm_directed, within_competence, protected
+    matter.full_clean(exclude=["citizen_name_folded", "citizen_id_number", "summary_folded"])
+    matter.save()
+    matter.agencies_involved.set(agencies_involved)
+    changes = {"before": before, "kind": kind, "subject_area": subject_area, "agencies_involved": [a.pk for a in agencies_involved], "already_settled": already_settled, "decision_in_force": decision_in_force, "pm_directed": pm_directed}
+    if matter.state == MatterState.CLASSIFIED:
+        audit.record(actor=by, action="matter.reclassify", obj=matter, reason=reason, changes=changes)
+        return matter
+    return workflow.transition(matter, MatterState.CLASSIFIED, by=by, reason=reason, changes=changes)
+
+
+@transaction.atomic
+def record_repeat(*, by, matter: Matter, original: Matter, reason: str = "", changes: dict | None = None) -> Matter:
+    """Record that ``matter`` repeats ``original`` (``triage.link_repeat``; triage's finding is in ``changes``)."""
+    matter = _locked_matter(matter)
+    policy.require(by, "triage.link_repeat", matter)
+    matter.repeat_of = original
+    matter.save(update_fields=["repeat_of"])
+    audit.record(actor=by, action="matter.link_repeat", obj=matter, reason=reason, changes={"repeat_of": original.pk, **(changes or {})})
+    return matter
+
+
+def set_waiting_deadline(*, matter: Matter, due_at: dt.datetime | None = None) -> Matter:
+    """The deadline of the matter's current wait: ``due_at`` (a refusal notice due sooner, Decree 154 Art. 4(3)),
+    or None for the state's own (``workflow.WAITING``). Part of the caller's audited verb, which records the due date."""
+    matter.state_due_at = due_at or (workflow.deadline_for(matter.state, matter.state_changed_at) if matter.state_changed_at else None)
+    Matter.objects.filter(pk=matter.pk).update(state_due_at=matter.state_due_at)
+    return matter
+
+
+@transaction.atomic
+def approve(*, by, matter: Matter, reason: str, agencies_required=()) -> Matter:
+    """The Chairman's approval (``triage.decide``): the matter will be received, with the agencies that must attend."""
+    matter = workflow.transition(matter, MatterState.APPROVED, by=by, reason=reason, changes={"agencies_required": [a.pk for a in agencies_required]})
+    matter.agencies_required.set(agencies_required)
+    return matter
+
+
 @transaction.atomic
 def reveal_identity(*, by, matter: Matter) -> Citizen:
     """The identity of a denouncer who asked for protection: only the roles that must see it, every read audited."""

@@ -1,5 +1,7 @@
 """The Board's triage and the Chairman's decision. Each verb is one transaction, audited; the state
-changes go through ``intake.workflow.transition`` (the one table of allowed changes)."""
+changes go through ``intake.workflow.transition`` (the one table of allowed changes), and what is
+recorded on the matter itself (its classification, the matter it repeats, its deadline, the agencies
+required) through intake's services: triage writes only its own rows (proposals, decisions, findings)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tiepdan.core import audit, policy
+from tiepdan.core import policy
 from tiepdan.documents import rules as documents_rules
-from tiepdan.intake import workflow
-from tiepdan.intake.models import Matter, MatterKind, MatterState, SubjectArea
+from tiepdan.intake import services as intake, workflow
+from tiepdan.intake.models import Matter, MatterState
 from tiepdan.intake.rules import markup_problem
 from tiepdan.organisations.models import Organisation
 
@@ -54,8 +56,7 @@ def _keep_refusal_due(matter: Matter) -> None:
     """A state change resets the step's deadline; a refusal still due keeps its own (Decree 154 Art. 4(3))."""
     finding = RepeatFinding.objects.filter(matter_id=matter.pk, refusal_due_on__isnull=False, refusal_document__isnull=True).first()
     if finding is not None and matter.state in (S.RECEIVED, S.CLASSIFIED):
-        matter.state_due_at = _refusal_deadline(finding.refusal_due_on)
-        matter.save(update_fields=["state_due_at"])
+        intake.set_waiting_deadline(matter=matter, due_at=_refusal_deadline(finding.refusal_due_on))
 
 
 def province_code(matter: Matter) -> str:
@@ -65,37 +66,12 @@ def province_code(matter: Matter) -> str:
 
 @transaction.atomic
 def classify(*, by, matter: Matter, kind: str, subject_area: str, arose_at: str = "", agencies_involved: list[Organisation] | tuple = (), already_settled: bool = False, settled_by: str = "", decision_in_force: bool = False, pm_directed: bool = False, within_competence: bool = True, identity_protected: bool | None = None, reason: str = "") -> Matter:
-    """Phân loại: kind, subject area, where it arose, agencies involved, and its history."""
-    matter = _locked(matter)
-    policy.require(by, "triage.classify", matter)
-    errors = {}
-    if kind not in MatterKind.values:
-        errors["kind"] = ["Loại vụ việc: hãy chọn khiếu nại, tố cáo, kiến nghị hoặc phản ánh."]
-    if subject_area not in SubjectArea.values:
-        errors["subject_area"] = ["Lĩnh vực: hãy chọn một lĩnh vực trong danh sách."]
-    protected = matter.identity_protected if identity_protected is None else identity_protected
-    if protected and kind != MatterKind.DENUNCIATION:
-        errors["identity_protected"] = ["Giữ bí mật danh tính chỉ áp dụng cho người tố cáo."]
-    if already_settled and not settled_by.strip():
-        errors["settled_by"] = ["Cơ quan đã giải quyết: vụ việc đã được giải quyết thì cần ghi cơ quan đã giải quyết (cột 8 sổ tiếp công dân)."]
-    outside = [a for a in agencies_involved if not a.path.startswith(matter.province_committee.path)]
-    if outside:
-        errors["agencies_involved"] = [f"Cơ quan liên quan: «{outside[0]}» không thuộc tỉnh này."]
-    if errors:
-        raise ValidationError(errors)
-    _texts(arose_at=("Nơi phát sinh", arose_at), settled_by=("Cơ quan đã giải quyết", settled_by), reason=("Ghi chú", reason))
-    before = {"kind": matter.kind, "subject_area": matter.subject_area}
-    matter.kind, matter.subject_area, matter.arose_at = kind, subject_area, arose_at.strip()
-    matter.already_settled, matter.settled_by, matter.decision_in_force = already_settled, settled_by.strip(), decision_in_force
-    matter.pm_directed, matter.within_competence, matter.identity_protected = pm_directed, within_competence, protected
-    matter.full_clean(exclude=["citizen_name_folded", "citizen_id_number", "summary_folded"])
-    matter.save()
-    matter.agencies_involved.set(agencies_involved)
-    changes = {"before": before, "kind": kind, "subject_area": subject_area, "agencies_involved": [a.pk for a in agencies_involved], "already_settled": already_settled, "decision_in_force": decision_in_force, "pm_directed": pm_directed}
-    if matter.state == S.CLASSIFIED:
-        audit.record(actor=by, action="matter.reclassify", obj=matter, reason=reason, changes=changes)
-    else:
-        matter = workflow.transition(matter, S.CLASSIFIED, by=by, reason=reason, changes=changes)
+    """Phân loại: kind, subject area, where it arose, agencies involved, and its history (kept on the matter by intake)."""
+    matter = intake.record_classification(
+        by=by, matter=matter, kind=kind, subject_area=subject_area, arose_at=arose_at, agencies_involved=agencies_involved, already_settled=already_settled,
+        settled_by=settled_by, decision_in_force=decision_in_force, pm_directed=pm_directed, within_competence=within_competence,
+        identity_protected=identity_protected, reason=reason,
+    )
     # The kind or the history may have changed whether the repeat is refused.
     _assess_repeat(matter)
     return matter
@@ -124,13 +100,11 @@ def link_repeat(*, by, matter: Matter, original: Matter, new_facts: str = "", re
     if matter.state not in (S.RECEIVED, S.CLASSIFIED, S.PROPOSED):
         raise ValidationError({"original": f"{matter} đã kết thúc; không ghi nhận lặp lại được nữa."})
     _texts(reason=("Ghi chú", reason), new_facts=("Nội dung, tình tiết mới", new_facts))
-    matter.repeat_of = original
-    matter.save(update_fields=["repeat_of"])
     finding, _ = RepeatFinding.objects.update_or_create(matter=matter, defaults={"original": original, "new_facts": new_facts.strip(), "found_by": by, "found_at": timezone.now(), "grounds_on": None, "refusal_due_on": None})
     _assess_repeat(matter, finding)
     finding.refresh_from_db()
-    audit.record(actor=by, action="matter.link_repeat", obj=matter, reason=reason, changes={"repeat_of": original.pk, "new_facts": finding.new_facts, "original_settled": finding.original_settled, "refusal_due_on": str(finding.refusal_due_on or "")})
-    return matter
+    return intake.record_repeat(by=by, matter=matter, original=original, reason=reason,
+                                changes={"new_facts": finding.new_facts, "original_settled": finding.original_settled, "refusal_due_on": str(finding.refusal_due_on or "")})
 
 
 def _assess_repeat(matter: Matter, finding: RepeatFinding | None = None) -> None:
@@ -151,8 +125,7 @@ def _assess_repeat(matter: Matter, finding: RepeatFinding | None = None) -> None
     if grounds:
         _keep_refusal_due(matter)
     elif matter.state in (S.RECEIVED, S.CLASSIFIED) and matter.state_changed_at:
-        matter.state_due_at = workflow.deadline_for(matter.state, matter.state_changed_at)
-        matter.save(update_fields=["state_due_at"])
+        intake.set_waiting_deadline(matter=matter)
 
 
 @transaction.atomic
@@ -219,8 +192,7 @@ def decide(*, by, matter: Matter, approve: bool, reason: str = "", advice: str =
     if outside:
         raise ValidationError({"agencies_required": f"Cơ quan phải dự: «{outside[0]}» không thuộc tỉnh này."})
     _texts(reason=("Ý kiến", reason))
-    workflow.transition(matter, S.APPROVED, by=by, reason=reason or "Đồng ý tiếp trực tuyến", changes={"agencies_required": [a.pk for a in agencies_required]})
-    matter.agencies_required.set(agencies_required)
+    intake.approve(by=by, matter=matter, reason=reason or "Đồng ý tiếp trực tuyến", agencies_required=agencies_required)
     decision = Decision(matter=matter, outcome=Decision.Outcome.APPROVED, decided_by=by, decided_at=timezone.now(), reason=(reason or "Đồng ý tiếp trực tuyến").strip())
     decision.full_clean()
     decision.save()
