@@ -9,8 +9,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_calendar_has_the_coming_sessions_and_an_agenda_from_the_approved_matters(demo):
     from tiepdan.bridges import demo as bridges_demo
     from tiepdan.intake import demo as intake_demo
+    from tiepdan.triage import demo as triage_demo
 
     intake_demo.seed(demo)
+    triage_demo.seed(demo)
     bridges_demo.seed(demo)
     scheduling_demo.seed(demo)
     scheduling_demo.seed(demo)  # idempotent

@@ -48,7 +48,7 @@ def test_a_reply_is_issued_numbered_stored_hashed_listed_and_linked(official, cl
     assert hashlib.sha256(issued.pdf.read()).hexdigest() == issued.pdf_sha256
     client.force_login(official("bantcd"))
     assert issued.number in client.get("/van-ban/").content.decode()
-    response = client.get(f"/vu-viec/{m.pk}/tra-loi.pdf")
+    response = client.get(f"/de-xuat/vu-viec/{m.pk}/tra-loi.pdf")
     assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == issued.pdf_sha256
 
 
@@ -96,7 +96,7 @@ def test_a_commune_officer_or_an_inspector_cannot_open_a_protected_denouncers_le
     for username in ("canboxa", "thanhtra"):
         client.force_login(official(username))
         assert client.get(f"/vu-viec/{m.pk}/").status_code == 200  # the matter itself stays in their view, masked
-        for url in (f"/vu-viec/{m.pk}/tra-loi.pdf", f"/vu-viec/{m.pk}/tra-loi.docx", f"/van-ban/{d.reply_document_id}/pdf/"):
+        for url in (f"/de-xuat/vu-viec/{m.pk}/tra-loi.pdf", f"/de-xuat/vu-viec/{m.pk}/tra-loi.docx", f"/van-ban/{d.reply_document_id}/pdf/"):
             response = client.get(url)
             # The province's own document lies outside a commune's scope (404); the matter's page is in it (403).
             outside_scope = username == "canboxa" and url.startswith("/van-ban/")
@@ -111,7 +111,7 @@ def test_a_commune_officer_or_an_inspector_cannot_open_a_protected_denouncers_le
 def test_the_board_officer_opens_it_and_the_read_is_audited_as_a_reveal(official, protected_reply, client):
     m, d = protected_reply
     client.force_login(official("bantcd"))
-    response = client.get(f"/vu-viec/{m.pk}/tra-loi.pdf")
+    response = client.get(f"/de-xuat/vu-viec/{m.pk}/tra-loi.pdf")
     assert response.status_code == 200
     assert "Nguyễn Văn Bình" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     entry = AuditEntry.objects.get(action="documents.download", object_id=str(d.reply_document_id))

@@ -1,5 +1,7 @@
-"""Demo matters for `make run`: a dozen in the demo province, in the states a Board meets them
-(some approved, so scheduling has a queue), all made through the real services."""
+"""Demo matters for `make run`: a dozen in the demo province, registered through the real services.
+
+Each row says what happens next (``fate``): triage's demo (``triage/demo.py``, seeded after this one)
+classifies, proposes, declines or decides them, so scheduling has a queue."""
 from __future__ import annotations
 
 import datetime as dt
@@ -28,17 +30,15 @@ DEMO = [
 
 
 def seed(orgs: dict) -> None:
+    """Register each demo matter (at the Board, or on the commune's list and sent); triage's demo takes them on."""
     committee: Organisation = orgs["committee"]
     if Matter.objects.filter(province_committee=committee).exists():
         return
-    from tiepdan.triage import services as triage
-    from tiepdan.triage.rules import Ground
-
-    board, chairman, commune_officer = (User.objects.get(username=u) for u in ("bantcd", "chutich", "canboxa"))
+    board, commune_officer = (User.objects.get(username=u) for u in ("bantcd", "canboxa"))
     home: AdministrativeUnit = orgs["commune"].unit
     others = list(AdministrativeUnit.objects.filter(parent_id=committee.unit_id).exclude(pk=home.pk).order_by("code")[:6])
-    agencies = [orgs["Sở NN&MT"], orgs["Sở TC"]]
     for i, (name, cccd, born, hamlet, kind, area, summary, fate, extra) in enumerate(DEMO):
+        extra = dict(extra)
         via_commune = fate.endswith("_commune")
         commune = home if via_commune else others[i % len(others)]
         citizen = CitizenData(full_name=name, id_number=cccd, date_of_birth=born, commune=commune, address=hamlet, phone=f"0912{i:06d}")
@@ -49,23 +49,5 @@ def seed(orgs: dict) -> None:
             services.submit_batch(by=commune_officer, batch=matter.batch)
         else:
             matter = services.register_at_board(by=board, citizen=citizen, matter=data, channel=channel)
-        if fate in ("received_commune",):
-            continue
         if fate == "withdrawn":
             services.withdraw(by=board, matter=matter, reason="Công dân có đơn xin rút yêu cầu vì thôn đã công khai khoản thu.")
-            continue
-        triage.classify(by=board, matter=matter, kind=kind, subject_area=area, arose_at=f"{hamlet}, {commune.name}", agencies_involved=agencies if fate.startswith("approved") or fate == "proposed" else [],
-                        already_settled=fate in ("declined_board", "proposed"), settled_by="UBND tỉnh (quyết định lần đầu)" if fate == "proposed" else ("Tòa án nhân dân tỉnh" if fate == "declined_board" else ""), decision_in_force=fate == "proposed")
-        if fate == "classified":
-            continue
-        if fate == "declined_board":
-            triage.decline(by=board, matter=matter, reason="Vụ việc đã có bản án có hiệu lực pháp luật, không thuộc thẩm quyền giải quyết của Chủ tịch UBND tỉnh.", advice="Gửi đơn đề nghị giám đốc thẩm đến Tòa án nhân dân cấp cao tại Hà Nội\nLiên hệ Trung tâm Trợ giúp pháp lý nhà nước tỉnh để được hướng dẫn miễn phí")
-            continue
-        ground = Ground.PLAN_DELEGATION_UNSETTLED if matter.delegation_id else (Ground.PLAN_MANY_AGENCIES if fate != "declined" else Ground.ART20_REMOTE)
-        triage.propose(by=board, matter=matter, ground=ground, reason="Vụ việc kéo dài, cần các sở liên quan cùng đối thoại với công dân từ điểm cầu xã.")
-        if fate == "proposed":
-            continue
-        if fate == "declined":
-            triage.decide(by=chairman, matter=matter, approve=False, reason="Vụ việc thuộc thẩm quyền giải quyết của Chủ tịch UBND xã, chưa được xã giải quyết lần đầu.", advice="Gửi đơn đến UBND xã nơi có đất để được giải quyết lần đầu\nNếu không đồng ý với kết quả, khiếu nại đến Chủ tịch UBND tỉnh")
-            continue
-        triage.decide(by=chairman, matter=matter, approve=True, reason="Đồng ý tiếp trực tuyến kỳ tới.", agencies_required=agencies)

@@ -20,5 +20,4 @@ urlpatterns = [
     path("<int:pk>/rut/", views.withdraw, name="withdraw"),
     path("<int:pk>/danh-tinh/", views.reveal_identity, name="reveal_identity"),
     path("<int:pk>/dinh-kem/", views.attach, name="attach"),
-    path("<int:pk>/tra-loi.<str:fmt>", views.reply, name="reply"),
 ]

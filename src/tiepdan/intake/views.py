@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tiepdan.core import policy
+from tiepdan.core import panels, policy
+from tiepdan.documents import selectors as doc_selectors
+from tiepdan.documents.services import may_open
 from tiepdan.organisations.models import AdministrativeUnit
 
 from . import selectors, services
@@ -34,9 +36,6 @@ def _matter_or_404(user, pk):
 def _documents_about(user, matter):
     """The documents issued about the matter or one of its petitions (Form 02/TCD receipts), oldest first, each with
     whether the user may open it."""
-    from tiepdan.documents import selectors as doc_selectors
-    from tiepdan.documents.services import may_open
-
     found = [*doc_selectors.documents_about(user, matter), *(d for p in matter.petitions.all() for d in doc_selectors.documents_about(user, p))]
     documents = sorted(found, key=lambda d: (d.issued_at, d.pk))
     for document in documents:
@@ -59,28 +58,18 @@ def matter_list(request):
 
 @login_required
 def matter_detail(request, pk):
-    from tiepdan.triage.forms import ClassifyForm, DeclineForm, ProposeForm
-    from tiepdan.triage.rules import Ground, applicable_grounds
-    from tiepdan.triage.services import facts_of, province_code
-
+    """The matter: intake's own sections, then what each later stage contributes (core.panels), then the history."""
     matter = _matter_or_404(request.user, pk)
     user = request.user
     ctx = {
         "m": matter,
         "transitions": matter.transitions.select_related("by"),
         "petitions": matter.petitions.prefetch_related("attachments"),
-        "proposals": matter.proposals.select_related("proposed_by"),
-        "decisions": matter.decisions.select_related("decided_by"),
         "documents": _documents_about(user, matter),
-        "may": {a.replace(".", "_"): policy.can(user, a, matter) for a in ("triage.classify", "triage.propose", "triage.decline", "triage.return", "triage.link_repeat", "intake.withdraw", "intake.record_consent", "intake.view_protected_identity", "intake.attach", "intake.resubmit")},
+        "may": {a.replace(".", "_"): policy.can(user, a, matter) for a in ("intake.withdraw", "intake.record_consent", "intake.view_protected_identity", "intake.attach")},
+        "panels": panels.render(panels.MATTER_ACTIONS, request, matter),
+        "history": panels.render(panels.MATTER_HISTORY, request, matter),
     }
-    if ctx["may"]["triage_classify"] and matter.state in (MatterState.RECEIVED, MatterState.CLASSIFIED):
-        ctx["classify_form"] = ClassifyForm(matter=matter)
-        ctx["repeats"] = selectors.possible_repeats(matter)
-    if ctx["may"]["triage_propose"] and matter.state == MatterState.CLASSIFIED:
-        grounds = applicable_grounds(facts_of(matter), province_code(matter))
-        ctx["propose_form"] = ProposeForm(grounds=[(g, Ground(g).label) for g in grounds])
-        ctx["decline_form"] = DeclineForm()
     return render(request, "intake/matter_detail.html", ctx)
 
 
@@ -299,21 +288,3 @@ def register_book(request):
         response["Content-Disposition"] = 'attachment; filename="so-tiep-cong-dan.xlsx"'
         return response
     return render(request, "intake/register_book.html", {"rows": rows[-200:], "total": len(rows)})
-
-
-@login_required
-def reply(request, pk, fmt):
-    from tiepdan.triage.models import Decision
-    from tiepdan.triage.replies import reply_file
-
-    if fmt not in ("docx", "pdf"):
-        raise Http404("Văn bản trả lời có dạng DOCX hoặc PDF.")
-    matter = _matter_or_404(request.user, pk)
-    decision = Decision.objects.filter(matter=matter, outcome=Decision.Outcome.DECLINED).select_related("decided_by").first()
-    if decision is None:
-        raise Http404("Vụ việc này không có văn bản trả lời.")
-    content, name, mime = reply_file(by=request.user, decision=decision, fmt=fmt)
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-

@@ -12,4 +12,5 @@ urlpatterns = [
     path("vu-viec/<int:pk>/lap-lai/", views.link_repeat, name="link_repeat"),
     path("vu-viec/<int:pk>/quyet-dinh/", views.decide, name="decide"),
     path("vu-viec/<int:pk>/tu-choi/", views.refuse, name="refuse"),
+    path("vu-viec/<int:pk>/tra-loi.<str:fmt>", views.reply, name="reply"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +13,8 @@ from tiepdan.intake import selectors as intake_selectors
 
 from . import selectors, services
 from .forms import ClassifyForm, DecideForm, DeclineForm, ProposeForm
+from .models import Decision
+from .replies import reply_file
 
 
 def _matter(request, pk):
@@ -134,3 +136,18 @@ def decide(request, pk):
     except ValidationError as exc:
         messages.error(request, f"{matter}: " + " ".join(exc.messages))
     return redirect("triage:proposals")
+
+
+@login_required
+def reply(request, pk, fmt):
+    """The written reply to a citizen not received (the Chairman's or the Board's decline), as DOCX or PDF."""
+    if fmt not in ("docx", "pdf"):
+        raise Http404("Văn bản trả lời có dạng DOCX hoặc PDF.")
+    matter = _matter(request, pk)
+    decision = Decision.objects.filter(matter=matter, outcome=Decision.Outcome.DECLINED).select_related("decided_by").first()
+    if decision is None:
+        raise Http404("Vụ việc này không có văn bản trả lời.")
+    content, name, mime = reply_file(by=request.user, decision=decision, fmt=fmt)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
