@@ -695,6 +695,7 @@ def test_a_malformed_or_unknown_command_is_refused_and_changes_nothing(room, off
     board = official("bantcd")
     central = room.central_point()
     hall = room.points.exclude(role="central").order_by("pk").first()
+    services.admit(by=board, point=hall)
     chair_cookie = _cookie_for(board)
 
     async def scenario():
@@ -704,7 +705,7 @@ def test_a_malformed_or_unknown_command_is_refused_and_changes_nothing(room, off
         await chair.send_json_to({"type": "command", "command": "dissolve"})
         assert "Lệnh điều hành “dissolve” không có" in (await _until(chair, "error"))["message"]
         # A command that needs a point, sent without one or with one that is not a number.
-        await chair.send_json_to({"type": "command", "command": "admit"})
+        await chair.send_json_to({"type": "command", "command": "floor"})
         assert (await _until(chair, "error"))["message"] == "Không tìm thấy điểm cầu này trong phòng họp."
         await chair.send_json_to({"type": "command", "command": "remove", "point": "abc", "reason": "x"})
         assert (await _until(chair, "error"))["message"] == "Không tìm thấy điểm cầu này trong phòng họp."
@@ -717,8 +718,8 @@ def test_a_malformed_or_unknown_command_is_refused_and_changes_nothing(room, off
 
     async_to_sync(scenario)()
     hall.refresh_from_db()
-    assert hall.status == "awaited"
-    assert not room.events.filter(kind__in=["admitted", "removed"]).exists()
+    assert hall.status == "admitted" and hall.muted
+    assert not room.events.filter(kind__in=["removed", "floor_given"]).exists()
 
 
 def test_a_browser_repeating_that_it_lost_the_sfu_makes_the_server_check_once(room, official, monkeypatch):

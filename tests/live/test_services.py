@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,7 +7,8 @@ from django.utils import timezone
 
 from tiepdan.core.models import AuditEntry
 from tiepdan.live import services
-from tiepdan.live.models import EventKind, PointStatus, RoomEvent
+from tiepdan.live.models import EventKind, PointStatus, RoomEvent, RoomState
+from tiepdan.live.workflow import POINT, ROOM
 
 
 def _point(room, role="component", index=0):
@@ -95,7 +97,8 @@ def test_removing_a_point_needs_a_reason_and_clears_its_spotlight(room, official
     p.refresh_from_db(); room.refresh_from_db()
     assert p.status == PointStatus.REMOVED and p.muted
     assert room.spotlight_id is None and room.floor_id is None
-    assert AuditEntry.objects.filter(action="live.remove", reason="Gây mất trật tự").exists()
+    entry = AuditEntry.objects.get(action="live.point.removed", object_id=str(p.pk))
+    assert entry.reason == "Gây mất trật tự" and entry.changes["status"] == ["admitted", "removed"]
 
 
 def test_the_central_point_cannot_be_removed(room, official):
@@ -107,8 +110,9 @@ def test_room_state_machine_refuses_to_start_a_closed_room(room, official):
     chair = official("bantcd")
     services.start_session(by=chair, room=room)
     services.close_room(by=chair, room=room, reason="Hết giờ")
-    with pytest.raises(ValidationError, match="không thể chuyển"):
+    with pytest.raises(ValidationError) as exc:
         services.start_session(by=chair, room=room)
+    assert exc.value.messages == ["Không thể chuyển phòng họp từ «Đã kết thúc» sang «Đang tiếp công dân»: phòng họp đã kết thúc, không thay đổi được nữa."]
 
 
 def test_a_deputy_chairs_only_with_an_authorisation_in_force(room, official):
@@ -206,3 +210,148 @@ def test_a_room_closed_before_it_started_leaves_the_session_open(room, official)
     services.close_room(by=official("bantcd"), room=room, reason="Mở nhầm")
     room.session.refresh_from_db()
     assert room.session.status == "ready"
+
+
+# --- The room's and the point's tables (live.workflow): each refused move says why --------------------
+
+
+def test_starting_a_room_twice_is_refused_as_already_live(room, official):
+    chair = official("bantcd")
+    services.start_session(by=chair, room=room)
+    with pytest.raises(ValidationError) as exc:
+        services.start_session(by=chair, room=room)
+    assert exc.value.messages == ["Không thể chuyển phòng họp từ «Đang tiếp công dân» sang «Đang tiếp công dân»: phòng họp đã ở trạng thái này."]
+
+
+def test_closing_a_closed_room_is_refused(room, official):
+    chair = official("bantcd")
+    services.start_session(by=chair, room=room)
+    services.close_room(by=chair, room=room)
+    with pytest.raises(ValidationError) as exc:
+        services.close_room(by=chair, room=room, reason="Lần nữa")
+    assert exc.value.messages == ["Không thể chuyển phòng họp từ «Đã kết thúc» sang «Đã kết thúc»: phòng họp đã ở trạng thái này."]
+
+
+def test_closing_a_room_that_never_went_live_needs_the_chairs_reason(room, official):
+    chair = official("bantcd")
+    with pytest.raises(ValidationError) as exc:
+        services.close_room(by=chair, room=room, reason="  ")
+    assert "kết thúc phòng họp khi chưa tiếp công dân nào cần nêu lý do" in exc.value.message_dict["reason"][0]
+    room.refresh_from_db()
+    assert room.state == RoomState.OPEN and room.closed_at is None
+    services.close_room(by=chair, room=room, reason="Hoãn phiên do mất điện tại hội trường")
+    room.refresh_from_db()
+    assert room.state == RoomState.CLOSED and room.closed_at is not None
+    entry = AuditEntry.objects.get(action="live.room.closed", object_id=str(room.pk))
+    assert entry.reason == "Hoãn phiên do mất điện tại hội trường" and entry.changes["state"] == ["open", "closed"]
+
+
+def test_a_live_room_does_not_go_back_to_the_lobby():
+    assert ROOM.refusal(RoomState.LIVE, RoomState.OPEN) == "Không thể chuyển phòng họp từ «Đang tiếp công dân» sang «Đã mở phòng chờ»: phiên đã bắt đầu tiếp, không trở lại phòng chờ."
+
+
+@pytest.mark.parametrize("to", [RoomState.OPEN, RoomState.LIVE])
+def test_a_closed_room_moves_nowhere(to):
+    assert ROOM.refusal(RoomState.CLOSED, to).endswith("phòng họp đã kết thúc, không thay đổi được nữa.")
+
+
+def test_admitting_a_point_twice_is_refused(room, official):
+    chair = official("bantcd")
+    p = _point(room)
+    services.admit(by=chair, point=p)
+    with pytest.raises(ValidationError) as exc:
+        services.admit(by=chair, point=p)
+    assert exc.value.messages == ["Không thể chuyển điểm cầu từ «Đã vào phiên» sang «Đã vào phiên»: điểm cầu đã ở trạng thái này."]
+
+
+def test_a_removed_point_is_not_admitted_straight_back(room, official):
+    chair = official("bantcd")
+    p = _point(room)
+    services.admit(by=chair, point=p)
+    services.remove(by=chair, point=p, reason="Gây mất trật tự")
+    with pytest.raises(ValidationError) as exc:
+        services.admit(by=chair, point=p)
+    assert exc.value.messages == ["Không thể chuyển điểm cầu từ «Đã bị mời ra» sang «Đã vào phiên»: điểm cầu đã bị mời ra chỉ trở lại qua phòng chờ."]
+
+
+def test_a_point_that_never_arrived_is_not_removed(room, official):
+    with pytest.raises(ValidationError) as exc:
+        services.remove(by=official("bantcd"), point=_point(room), reason="Không đến")
+    assert exc.value.messages == ["Không thể chuyển điểm cầu từ «Chưa vào phòng» sang «Đã bị mời ra»: điểm cầu chưa vào phòng họp, không có gì để mời ra."]
+    assert not AuditEntry.objects.filter(action="live.point.removed").exists()
+
+
+def test_removing_twice_is_refused(room, official):
+    chair = official("bantcd")
+    p = _point(room)
+    services.admit(by=chair, point=p)
+    services.remove(by=chair, point=p, reason="Gây mất trật tự")
+    with pytest.raises(ValidationError) as exc:
+        services.remove(by=chair, point=p, reason="Lần nữa")
+    assert exc.value.messages == ["Không thể chuyển điểm cầu từ «Đã bị mời ra» sang «Đã bị mời ra»: điểm cầu đã ở trạng thái này."]
+
+
+@pytest.mark.parametrize("frm, to", [
+    (PointStatus.LOBBY, PointStatus.AWAITED), (PointStatus.ADMITTED, PointStatus.AWAITED), (PointStatus.REMOVED, PointStatus.AWAITED),
+    (PointStatus.ADMITTED, PointStatus.LOBBY),
+])
+def test_a_point_never_moves_back_to_not_arrived_nor_from_the_session_to_the_lobby(frm, to):
+    assert POINT.refusal(frm, to).endswith("bước này không có trong quy trình.")
+
+
+def test_only_the_chair_admits_from_the_lobby_not_the_system(room, official):
+    p = _point(room)
+    point, _ = services.device_connected(point=p, channel_name="c1")
+    assert point.status == PointStatus.LOBBY
+    with pytest.raises(PermissionDenied):
+        POINT.apply(point, PointStatus.ADMITTED, by=None)
+    with pytest.raises(PermissionDenied):
+        POINT.apply(point, PointStatus.ADMITTED, by=official("canboxa"))  # a commune officer may join, not chair
+    point.refresh_from_db()
+    assert point.status == PointStatus.LOBBY
+
+
+def test_each_move_of_a_point_is_audited_with_who_and_what_went_with_it(room, official):
+    chair = official("bantcd")
+    p = _point(room)
+    services.device_connected(point=p, channel_name="c1")  # the system's move, on arrival
+    services.admit(by=chair, point=p, as_observer=True)
+    moves = list(AuditEntry.objects.filter(object_id=str(p.pk), action__startswith="live.point.").order_by("pk").values_list("action", "actor__username", "changes"))
+    assert [(a, u, c["status"]) for a, u, c in moves] == [("live.point.lobby", None, ["awaited", "lobby"]), ("live.point.admitted", "bantcd", ["lobby", "admitted"])]
+    assert moves[1][2]["participates"] is False
+
+
+# --- Live writes only its own tables; the session's state is scheduling's, moved by its services ------------
+_WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def test_a_whole_session_in_the_room_writes_only_lives_tables_and_asks_scheduling_to_move_the_session(room, official, agenda, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tiepdan.scheduling import services as scheduling
+
+    chair = official("bantcd")
+    item = agenda(room, 1)[0]
+    asked = []
+    monkeypatch.setattr(scheduling, "begin_reception", lambda **kw: asked.append(("begin", kw["session"].pk)))
+    monkeypatch.setattr(scheduling, "end_reception", lambda **kw: asked.append(("end", kw["session"].pk)))
+    hall = _point(room)
+    with CaptureQueriesContext(connection) as queries:
+        link, token = services.issue_join_link(by=chair, point=hall)
+        services.redeem_join_link(token=token, device_key="may-xa-na-duong-0001")
+        _, device = services.device_connected(point=hall, channel_name="h", link_id=link.pk, device_key="may-xa-na-duong-0001")
+        services.device_connected(point=room.central_point(), channel_name="c", user=chair)
+        services.admit(by=chair, point=hall)
+        services.start_session(by=chair, room=room)
+        services.start_matter(by=chair, room=room, item=item)
+        services.set_muted(by=chair, point=hall, muted=True)
+        minutes = room.minutes.get(agenda_item=item)
+        services.save_minutes(by=chair, minutes=minutes, base_version=minutes.version, conclusion="Giao Sở Tài nguyên và Môi trường kiểm tra lại.")
+        services.close_matter(by=chair, room=room)
+        services.remove(by=chair, point=hall, reason="Gây mất trật tự")
+        services.device_disconnected(conn=device.conn)
+        services.close_room(by=chair, room=room, reason="Hết chương trình")
+    written = {m.group(1) for q in queries.captured_queries if (m := _WRITE.match(q["sql"]))}
+    assert written and all(t.startswith("live_") or t.startswith("core_audit") for t in written), written
+    assert asked == [("begin", room.session_id), ("end", room.session_id)]

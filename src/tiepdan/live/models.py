@@ -1,9 +1,9 @@
 """The live session room: one room per reception session, its points, join links, events, minutes.
 
-The room's state is an explicit machine (``ROOM_TRANSITIONS``); a point's place in
-the room (waiting in the lobby, admitted, removed) is another (``POINT_TRANSITIONS``).
-Both are applied only by ``live.services``, which writes the audit log and a
-``RoomEvent``: the append-only trail the recording and results issues attach to.
+The room's state is an explicit machine; a point's place in the room (waiting in the
+lobby, admitted, removed) is another. Both are declared tables in ``live.workflow``
+(``ROOM``, ``POINT``, on ``core.statemachine``), applied only by ``live.services``, which
+also writes a ``RoomEvent``: the append-only trail the recording and results issues attach to.
 """
 from __future__ import annotations
 
@@ -28,14 +28,6 @@ class RoomState(models.TextChoices):
     CLOSED = "closed", "Đã kết thúc"
 
 
-# The room's machine: from a state, the states it may move to.
-ROOM_TRANSITIONS: dict[str, set[str]] = {
-    RoomState.OPEN: {RoomState.LIVE, RoomState.CLOSED},
-    RoomState.LIVE: {RoomState.CLOSED},
-    RoomState.CLOSED: set(),
-}
-
-
 class PointRole(models.TextChoices):
     CENTRAL = "central", "Điểm cầu trung tâm"
     COMPONENT = "component", "Điểm cầu thành phần"
@@ -47,15 +39,6 @@ class PointStatus(models.TextChoices):
     LOBBY = "lobby", "Đang chờ được cho vào"
     ADMITTED = "admitted", "Đã vào phiên"
     REMOVED = "removed", "Đã bị mời ra"
-
-
-POINT_TRANSITIONS: dict[str, set[str]] = {
-    PointStatus.AWAITED: {PointStatus.LOBBY, PointStatus.ADMITTED},
-    PointStatus.LOBBY: {PointStatus.ADMITTED, PointStatus.REMOVED},
-    PointStatus.ADMITTED: {PointStatus.REMOVED},
-    # A removed point comes back only through the lobby, when the host lets it.
-    PointStatus.REMOVED: {PointStatus.LOBBY},
-}
 
 
 class LiveRoom(models.Model):

@@ -6,41 +6,31 @@ from django.db import transaction
 from tiepdan.core import audit, policy
 
 from .. import rules
-from ..models import POINT_TRANSITIONS, EventKind, LiveRoom, PointRole, PointStatus, RoomPoint
+from ..models import EventKind, LiveRoom, PointRole, PointStatus, RoomPoint
+from ..workflow import POINT
 from .common import LiveError, after_commit, chair_point, locked_room, record_event
 from .media import revoke_media
-
-
-def _transition_point(point: RoomPoint, to: str) -> None:
-    if to not in POINT_TRANSITIONS[point.status]:
-        raise LiveError(f"Điểm cầu “{point.name}” đang “{point.get_status_display().lower()}”, không thể chuyển sang “{PointStatus(to).label.lower()}”.")
-    point.status = to
 
 
 @transaction.atomic
 def admit(*, by, point: RoomPoint, as_observer: bool = False) -> RoomPoint:
     point = chair_point(by, point)
-    before = point.status
-    _transition_point(point, PointStatus.ADMITTED)
-    point.participates = not as_observer and point.role != PointRole.OBSERVER
-    point.save(update_fields=["status", "participates"])
+    participates = not as_observer and point.role != PointRole.OBSERVER
+    point = POINT.apply(point, PointStatus.ADMITTED, by=by, changes={"participates": participates})
+    point.participates = participates
+    point.save(update_fields=["participates"])
     record_event(point.room, EventKind.ADMITTED, point=point, actor=by, as_observer=as_observer)
-    audit.record(actor=by, action="live.admit", obj=point, changes={"status": [before, point.status], "participates": point.participates})
     after_commit(point.room, point)
     return point
 
 
 @transaction.atomic
 def remove(*, by, point: RoomPoint, reason: str) -> RoomPoint:
+    """Mời ra: the point leaves the session, muted, its media grant revoked; the reason is required (``workflow.POINT``)."""
     point = chair_point(by, point)
     if point.role == PointRole.CENTRAL:
         raise LiveError("Không thể mời điểm cầu trung tâm ra khỏi phiên.")
-    if not reason.strip():
-        raise LiveError("Vui lòng ghi lý do mời điểm cầu ra khỏi phiên.")
-    before = point.status
-    _transition_point(point, PointStatus.REMOVED)
-    point.muted = True
-    point.save(update_fields=["status", "muted"])
+    point = POINT.apply(point, PointStatus.REMOVED, by=by, reason=reason)
     room = point.room
     cleared = [f for f in ("spotlight_id", "floor_id") if getattr(room, f) == point.pk]
     for field in cleared:
@@ -49,7 +39,6 @@ def remove(*, by, point: RoomPoint, reason: str) -> RoomPoint:
         room.save(update_fields=[f.removesuffix("_id") for f in cleared])
     revoke_media(room, point, reason)
     record_event(room, EventKind.REMOVED, point=point, actor=by, reason=reason)
-    audit.record(actor=by, action="live.remove", obj=point, reason=reason, changes={"status": [before, point.status]})
     after_commit(room, point)
     return point
 

@@ -11,6 +11,7 @@ from tiepdan.core import audit
 from .. import rules
 from ..access import default_device_role, is_minute_taker_here, may_chair_here
 from ..models import DeviceRole, EventKind, PointStatus, RoomDevice, RoomPoint, hash_token
+from ..workflow import POINT
 from .common import LiveError, after_commit, after_commit_devices, chair_point, locked_point, record_event
 
 
@@ -45,10 +46,15 @@ def device_connected(*, point: RoomPoint, channel_name: str, user=None, link_id:
     device.note = decision.note
     before = point.status
     came_back = decision.media and point.status == PointStatus.ADMITTED and point.last_seen_at is not None
-    if rules.admitted_on_arrival(point.role, point.status == PointStatus.ADMITTED):
-        point.status = PointStatus.ADMITTED
-    elif point.status in (PointStatus.AWAITED, PointStatus.REMOVED):
-        point.status = PointStatus.LOBBY
+    if rules.admitted_on_arrival(point.role, before == PointStatus.ADMITTED):
+        arrives_in = PointStatus.ADMITTED
+    elif before in (PointStatus.AWAITED, PointStatus.REMOVED):
+        arrives_in = PointStatus.LOBBY
+    else:
+        arrives_in = before
+    if arrives_in != before:
+        # The system's move, on arrival (workflow.POINT); who arrived, on which device, is audited below.
+        POINT.apply(point, arrives_in, by=None, changes={"device": device.pk})
     if decision.media:
         # The point's connection is its media device's: the media code and the other points read it.
         point.connected, point.conn, point.channel_name = True, conn, channel_name

@@ -1,19 +1,19 @@
 """The room itself: opened for a session, started, closed; its recording indicator.
 
-The room's state moves only here (``ROOM_TRANSITIONS``); the session's own state is
+The room's state moves only through its table (``workflow.ROOM``); the session's own state is
 scheduling's, moved by its services (``begin_reception``, ``end_reception``).
 """
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from tiepdan.core import audit, policy
 from tiepdan.scheduling import services as scheduling
 
 from .. import rules
 from ..backends import get_backend
-from ..models import ROOM_TRANSITIONS, EventKind, LiveRoom, PointRole, RoomPoint, RoomState
+from ..models import EventKind, LiveRoom, PointRole, RoomPoint, RoomState
+from ..workflow import ROOM
 from .common import LiveError, after_commit, locked_room, record_event
 from .matters import close_current_matter
 from .media import choose_backend, open_media
@@ -54,47 +54,30 @@ def open_room(*, by, session) -> LiveRoom:
     return room
 
 
-def _transition_room(room: LiveRoom, to: str) -> None:
-    if to not in ROOM_TRANSITIONS[room.state]:
-        raise LiveError(f"Phòng họp đang ở trạng thái “{room.get_state_display()}”, không thể chuyển sang “{RoomState(to).label}”.")
-    room.state = to
-
-
 @transaction.atomic
 def start_session(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
     """The chair starts the reception; a session the Board has not marked ready needs the chair's reason (scheduling's table)."""
-    room = locked_room(room)
-    policy.require(by, "live.chair", room)
-    before = room.state
-    _transition_room(room, RoomState.LIVE)
+    room = ROOM.apply(room, RoomState.LIVE, by=by)
     scheduling.begin_reception(by=by, session=room.session, reason=reason)
-    room.started_at = timezone.now()
-    room.full_clean()
-    room.save()
     record_event(room, EventKind.STARTED, actor=by)
-    audit.record(actor=by, action="live.start", obj=room, changes={"state": [before, room.state]})
     after_commit(room)
     return room
 
 
 @transaction.atomic
 def close_room(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
+    """The chair ends the session; closing a room that never went live must say why (``workflow.ROOM``)."""
     room = locked_room(room)
     policy.require(by, "live.chair", room)
-    before = room.state
     was_live = room.state == RoomState.LIVE
-    _transition_room(room, RoomState.CLOSED)
+    if room.current_item_id:
+        close_current_matter(room, by)
+        room.save()
+    room = ROOM.apply(room, RoomState.CLOSED, by=by, reason=reason)
     if was_live:
         scheduling.end_reception(by=by, session=room.session)
-    if getattr(room, "current_item_id", None):
-        close_current_matter(room, by)
-    room.closed_at = timezone.now()
-    room.recording = False
-    room.full_clean()
-    room.save()
     get_backend(room.backend).close_room(room)
     record_event(room, EventKind.CLOSED, actor=by, reason=reason)
-    audit.record(actor=by, action="live.close", obj=room, reason=reason, changes={"state": [before, room.state]})
     after_commit(room)
     return room
 

@@ -53,6 +53,10 @@ export function start(state, signalling, config) {
     if (key !== lastKey) { lastKey = key; keepingFocus(table, () => renderRows(snap)); }
     $("events").innerHTML = (snap.events || []).map((e) => `<li><time>${e.at.slice(11, 19)}</time> ${escapeHtml(e.label)}${e.point ? ` — ${escapeHtml(e.point)}` : ""}</li>`).join("");
     if (document.activeElement !== $("timer-minutes")) $("timer-minutes").value = Math.round(snap.room.matter_allotted_s / 60);
+    // Closing a room that never went live is the chair's call and must say why (live.workflow.ROOM).
+    const close = $("console").querySelector('[data-command="close"]');
+    if (snap.room.state === "open") close.dataset.reasonPrompt = "Phiên chưa bắt đầu tiếp. Lý do kết thúc phòng họp khi chưa tiếp công dân nào (ghi vào nhật ký):";
+    else delete close.dataset.reasonPrompt;
   }
 
   // Every browser at every point: who, in which role, since when; a second media device waits for the chair.
