@@ -207,3 +207,25 @@ def test_a_reply_the_board_sends_is_signed_by_the_head_of_the_board_by_name(offi
     text = replies.reply_document(d).plain_text()
     assert "TL. CHỦ TỊCH" in text.upper() and "Lộc Thị Thu" in text
     assert render_pdf(replies.reply_document(d))[:5] == b"%PDF-"
+
+
+def test_a_withdrawal_must_say_why_and_a_declined_matter_never_moves_again(official, classified):
+    m = classified()
+    with pytest.raises(ValidationError) as exc:
+        intake.withdraw(by=official("bantcd"), matter=m, reason=" ")
+    assert "«Đã rút»" in exc.value.message_dict["reason"][0]
+    m.refresh_from_db()
+    assert m.state == S.CLASSIFIED
+    services.decline(by=official("bantcd"), matter=m, reason="Không thuộc thẩm quyền Chủ tịch UBND tỉnh", advice="Gửi đơn đến UBND xã Bản Chắt")
+    with pytest.raises(ValidationError) as exc:
+        intake.withdraw(by=official("bantcd"), matter=m, reason="Công dân rút đơn")
+    assert exc.value.messages == ["Không thể chuyển vụ việc từ «Không tiếp» sang «Đã rút»: vụ việc đã kết thúc, không thay đổi được nữa."]
+
+
+def test_a_commune_officer_cannot_classify_a_matter(official, board_matter):
+    m = board_matter()
+    with pytest.raises(PermissionDenied) as exc:
+        services.classify(by=official("canboxa"), matter=m, kind="complaint", subject_area="land")
+    assert str(exc.value) == "Vai trò của bạn không được phân loại vụ việc."
+    m.refresh_from_db()
+    assert m.state == S.RECEIVED and not m.transitions.exclude(from_state="").exists()
