@@ -191,7 +191,7 @@ def test_a_commune_officer_sees_only_its_own_citizens_on_every_part_of_a_session
     c = client_for("canboxa")
     pages = {
         "page": c.get(f"/lich-tiep/{session.pk}/").content.decode(),
-        "readiness": c.get(f"/diem-cau/phien/{session.pk}/").content.decode(),
+        "readiness": c.get(f"/lich-tiep/{session.pk}/diem-cau/").content.decode(),
     }
     for name, html in pages.items():
         for secret in secrets:

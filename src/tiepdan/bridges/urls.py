@@ -7,7 +7,6 @@ app_name = "bridges"
 urlpatterns = [
     path("", views.point_list, name="point_list"),
     path("tao-diem-cau-xa/", views.create_commune_points, name="create_commune_points"),
-    path("phien/<int:session_pk>/", views.session_board, name="session_board"),
     path("<int:pk>/", views.point_detail, name="point_detail"),
     path("<int:pk>/sua/", views.point_update, name="point_update"),
     path("<int:pk>/thiet-bi/<int:item_pk>/", views.equipment_update, name="equipment_update"),

@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tiepdan.core import policy
+from tiepdan.core import panels, policy
 from tiepdan.core.security import media_page
 from tiepdan.notifications.selectors import unread_count
 
-from . import probe, rules, selectors, services, session_readiness
+from . import probe, rules, selectors, services
 from .forms import PointForm
 from .models import BridgePoint, BridgePointKind, EquipmentItem, EquipmentState
 
@@ -42,7 +42,7 @@ def point_list(request):
         "kinds": BridgePointKind.choices, "readiness_choices": selectors.Readiness.CHOICES, "can_create": can_create,
         "unread": unread_count(request.user),
         "link": {"central": rules.format_mbps(rules.CENTRAL_LINK_KBPS), "component": rules.format_mbps(rules.COMPONENT_LINK_KBPS)},
-        **session_readiness.plan_texts(committee),
+        "plan": panels.render(panels.BRIDGE_POINT_REQUIREMENTS, request, committee),
     })
 
 
@@ -204,16 +204,3 @@ async def probe_result(request, pk):
         "downlink": rules.format_mbps(test.downlink_kbps) if test.downlink_kbps is not None else "–",
     })
 
-
-@login_required
-def session_board(request, session_pk):
-    """Readiness board of one reception session: every point, its last test since preparation began, passed or not."""
-    from tiepdan.scheduling.selectors import visible_sessions
-
-    from . import session_readiness
-
-    policy.require(request.user, "bridges.view")
-    session = get_object_or_404(visible_sessions(request.user), pk=session_pk)
-    policy.require(request.user, "scheduling.view", session)
-    board = session_readiness.board_for(session)
-    return render(request, "bridges/session_board.html", {"board": board, "session": session})

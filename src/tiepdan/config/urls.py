@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("de-xuat/", include("tiepdan.triage.urls")),
     # Before bridges: the readiness reminders first lived there, and their links keep working.
     path("diem-cau/thong-bao/", include("tiepdan.notifications.urls")),
+    # A session's readiness board is scheduling's now; the reminders already sent link here.
+    path("diem-cau/phien/<int:pk>/", RedirectView.as_view(pattern_name="scheduling_readiness_board", permanent=True)),
     path("diem-cau/", include("tiepdan.bridges.urls")),
     path("lich-tiep/", include("tiepdan.scheduling.urls")),
     path("phong-truc-tuyen/", include("tiepdan.live.urls")),

@@ -25,6 +25,8 @@ from django.utils.safestring import SafeString
 # The matter page (intake/views.py matter_detail): the stages' actions and notes, then lines of its history.
 MATTER_ACTIONS = "matter.actions"
 MATTER_HISTORY = "matter.history"
+# The bridge-point list (bridges/views.py point_list), for the viewer's province committee: what its own plan requires of points.
+BRIDGE_POINT_REQUIREMENTS = "bridge_points.requirements"
 
 Panel = Callable[[HttpRequest, object], str]
 

@@ -18,7 +18,7 @@ from tiepdan.intake.models import Matter
 from tiepdan.organisations.models import Organisation, User
 from tiepdan.triage.selectors import matters_awaiting_schedule
 
-from . import rules, services
+from . import rules, selectors, services
 from .models import AgendaItem, ChangeNotice, Participant, ParticipantKind, ReceptionSession, SessionKind, SessionStatus
 
 # The agenda may change until invitations go out; after that only the order may change (with a reason).
@@ -96,7 +96,7 @@ def _carry(*, by, session: ReceptionSession, overflow: list[tuple[AgendaItem | N
             item.delete()
     seats = [rules.seats_taken(m.representatives_count) for _, m in overflow]
     targets = _following_sessions(session)
-    capacity = services.settings_for(session.province_committee).capacity_seats
+    capacity = selectors.settings_for(session.province_committee).capacity_seats
     try:
         plan = rules.carry_over_plan(seats, [_free_seats(t) for t in targets], capacity)
     except ValueError as exc:

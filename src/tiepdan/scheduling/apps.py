@@ -6,4 +6,7 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
 
     def ready(self):
-        from . import policy_checks  # noqa: F401 (registers the minutes' readers with the policy)
+        # Here, not at the top: both import scheduling's models, which need the app registry ready.
+        from . import panels, policy_checks  # noqa: F401 (policy_checks registers the minutes' readers with the policy)
+
+        panels.register()

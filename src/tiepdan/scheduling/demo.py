@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tiepdan.organisations.models import User
 
-from . import agenda, services
+from . import agenda, selectors, services
 from .models import ReceptionSession, SessionStatus
 
 
@@ -23,7 +23,7 @@ PLAN_TEXTS = {
 def seed_plan_texts(committee, by: User) -> None:
     """The demo province cites its own plan; a province without one in PLAN_TEXTS cites none."""
     texts = PLAN_TEXTS.get(committee.unit.code if committee.unit_id else "")
-    conf = services.settings_for(committee)
+    conf = selectors.settings_for(committee)
     if texts and not conf.plan_reference:
         services.update_settings(by=by, province_committee=committee, **texts)
 

@@ -50,7 +50,7 @@ def session_info(session: ReceptionSession) -> doc_forms.SessionInfo:
 
 
 def notice_check(session: ReceptionSession, today: dt.date) -> tuple[bool, dt.date]:
-    conf = services.settings_for(session.province_committee)
+    conf = selectors.settings_for(session.province_committee)
     deadline = rules.notice_deadline(session.date, working_days=conf.notice_working_days)
     return today <= deadline, deadline
 

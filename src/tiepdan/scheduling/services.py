@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tiepdan.bridges.selectors import central_point_for
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
 from tiepdan.core.statemachine import Change, Machine, Move
@@ -34,6 +35,8 @@ from .models import (
     SessionPoint,
     SessionStatus,
 )
+from .readiness import board_for
+from .selectors import settings_for
 
 S = SessionStatus
 
@@ -55,18 +58,7 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
-# --- Settings ---------------------------------------------------------------------------
-def settings_for(province_committee: Organisation) -> ReceptionSettings:
-    """The province's calendar settings; Lạng Sơn's defaults until the Board changes them."""
-    obj, _ = ReceptionSettings.objects.get_or_create(province_committee=province_committee)
-    return obj
-
-
-def test_deadline_for(session: ReceptionSession) -> dt.datetime:
-    """When every point of ``session`` must have passed its test (rules.test_deadline, at the province's hour)."""
-    return rules.test_deadline(session.date, settings_for(session.province_committee).test_deadline_hour)
-
-
+# --- Settings (read with selectors.settings_for) ---------------------------------------------
 @transaction.atomic
 def update_settings(*, by: User, province_committee: Organisation, **fields) -> ReceptionSettings:
     obj = settings_for(province_committee)
@@ -87,8 +79,6 @@ def _province_chairman(province_committee: Organisation) -> User | None:
 
 def _central_bridge_point(province_committee: Organisation):
     """The province's configured central point, else the one its bridge-point registry marks central."""
-    from tiepdan.bridges.selectors import central_point_for
-
     conf = settings_for(province_committee)
     return conf.central_point or central_point_for(province_committee)
 
@@ -193,8 +183,6 @@ def _locked(session: ReceptionSession) -> ReceptionSession:
 
 def _require_points_ready(session: ReceptionSession) -> None:
     """Nghị định 154/2026, Điều 23(2): every point taking part has passed a test connection before the session is ready."""
-    from tiepdan.bridges.session_readiness import board_for
-
     missing = [row.point.name for row in board_for(session).rows if not row.passed]
     if missing:
         raise ValidationError(f"Chưa thể chuyển sang «Sẵn sàng»: điểm cầu chưa kiểm tra kết nối đạt: {', '.join(missing)}. Hãy đề nghị cán bộ kỹ thuật các điểm này chạy kiểm tra.")

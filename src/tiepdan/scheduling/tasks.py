@@ -4,7 +4,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from tiepdan.organisations.models import Organisation
 
-from . import services
+from . import readiness, services
 
 
 @db_periodic_task(crontab(hour="1", minute="10"))
@@ -16,3 +16,9 @@ def generate_coming_periodic_sessions():
         if sessions:
             created[committee.pk] = [str(s.date) for s in sessions]
     return created
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def remind_unready_bridge_points():
+    """Every 15 minutes: remind the IT contacts of points not yet ready for a coming session (Decree 154/2026, Art. 23)."""
+    return readiness.remind_for_upcoming_sessions()

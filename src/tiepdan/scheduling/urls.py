@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/chuong-trinh/xep/", views.fill_agenda, name="scheduling_fill_agenda"),
     path("<int:pk>/chuong-trinh/<int:item_pk>/thu-tu/", views.reorder, name="scheduling_reorder"),
     path("<int:pk>/giay-moi/", views.send_invitations, name="scheduling_send_invitations"),
+    path("<int:pk>/diem-cau/", views.readiness_board, name="scheduling_readiness_board"),
 ]

@@ -16,7 +16,7 @@ from tiepdan.core import policy
 from tiepdan.core.roles import Role
 from tiepdan.organisations.models import Organisation, User
 
-from . import ical, rules, selectors, services
+from . import ical, readiness, rules, selectors, services
 from .forms import AdHocSessionForm, ChangeTimeForm, ReceptionSettingsForm
 from .models import CalendarFeed, ParticipantKind, PointRole, SessionStatus
 
@@ -42,7 +42,7 @@ def session_list(request):
         s.invitations_overdue = s.pk in overdue
     by_month = [(month, list(items)) for month, items in groupby(sessions, key=lambda s: s.date.replace(day=1))]
     committee = _committee(request.user)
-    conf = services.settings_for(committee) if committee and policy.can(request.user, "scheduling.configure") else None
+    conf = selectors.settings_for(committee) if committee and policy.can(request.user, "scheduling.configure") else None
     return render(request, "scheduling/session_list.html", {
         "by_month": by_month, "show": show, "today": today, "conf": conf, "recent_changes": selectors.recent_changes(request.user),
         "can_plan": policy.can(request.user, "scheduling.plan"), "can_ad_hoc": policy.can(request.user, "scheduling.create_ad_hoc"),
@@ -87,13 +87,13 @@ def _session_for(request, pk, action="scheduling.view"):
 
 def _detail_context(request, session) -> dict:
     user = request.user
-    conf = services.settings_for(session.province_committee)
+    conf = selectors.settings_for(session.province_committee)
     ctx = {
         "session": session,
         "points": _points_for_viewer(user, session),
         "notices": _notices_for_viewer(user, session),
         "notice_deadline": rules.notice_deadline(session.date, working_days=conf.notice_working_days),
-        "test_deadline": services.test_deadline_for(session),
+        "test_deadline": selectors.test_deadline_for(session),
         "connect_by": rules.connect_by(session.online_starts_at),
         "can_plan": policy.can(user, "scheduling.plan", session) and session.is_open,
         "can_chair": policy.can(user, "scheduling.assign_chair", session) and session.is_open,
@@ -159,11 +159,9 @@ def _documents_context(request, session) -> dict:
 
 
 def _readiness_context(request, session) -> dict:
-    from tiepdan.bridges import session_readiness
-
     if not policy.can(request.user, "bridges.view") or session.in_person_only or not session.is_open:
         return {}
-    board = session_readiness.board_for(session)
+    board = readiness.board_for(session)
     # One deadline on the page: the one the reminders use.
     return {"readiness": board, "board": board, "test_deadline": board.deadline}
 
@@ -368,7 +366,7 @@ def reception_settings(request):
     committee = _committee(request.user)
     if committee is None:
         raise Http404
-    conf = services.settings_for(committee)
+    conf = selectors.settings_for(committee)
     policy.require(request.user, "scheduling.configure", conf)
     form = ReceptionSettingsForm(request.POST or None, instance=conf)
     if request.method == "POST" and form.is_valid():
@@ -382,3 +380,12 @@ def reception_settings(request):
             messages.success(request, "Đã lưu cấu hình lịch tiếp; các phiên định kỳ lập từ nay theo cấu hình mới.")
             return redirect("scheduling_sessions")
     return render(request, "scheduling/settings_form.html", {"form": form, "conf": conf})
+
+
+@login_required
+def readiness_board(request, pk):
+    """Readiness board of one reception session: every point, its last test since preparation began, passed or not."""
+    policy.require(request.user, "bridges.view")
+    session = get_object_or_404(selectors.visible_sessions(request.user), pk=pk)
+    policy.require(request.user, "scheduling.view", session)
+    return render(request, "scheduling/session_board.html", {"board": readiness.board_for(session), "session": session})

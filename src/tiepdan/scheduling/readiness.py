@@ -1,9 +1,8 @@
-"""Readiness of the bridge points a reception session uses: the board and the reminders.
+"""Readiness of the bridge points a reception session uses: the board, the «ready» guard's figures, the reminders.
 
-The one module of bridges that reads scheduling (a later stage), at the brief's request,
-until scheduling shows the board on its own session page: it then calls ``board_for``
-and this module's imports of scheduling can move there. Everything else in bridges
-knows nothing of sessions (``selectors.readiness_for`` takes points and a time).
+Scheduling's, not bridges': a session needs its points' readiness, a bridge point knows nothing of
+sessions. Bridges gives what this module reads about points: ``selectors.readiness_for`` (points and
+a time), ``rules.test_window_start``, and ``services.remind_unready_points`` (who is told, once).
 """
 from __future__ import annotations
 
@@ -13,10 +12,13 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from tiepdan.scheduling.services import settings_for, test_deadline_for
+from tiepdan.bridges import rules as bridge_rules
+from tiepdan.bridges import selectors as bridge_selectors
+from tiepdan.bridges import services as bridge_services
+from tiepdan.bridges.models import BridgePoint
 
-from . import rules, selectors, services
-from .models import BridgePoint
+from .models import ReceptionSession
+from .selectors import open_sessions_q, test_deadline_for
 
 
 def points_for_session(session) -> list[BridgePoint]:
@@ -27,7 +29,7 @@ def points_for_session(session) -> list[BridgePoint]:
     when scheduling records one, is included too.
     """
     registry = BridgePoint.objects.filter(province_committee=session.province_committee, is_active=True).select_related("organisation", "it_contact", "unit")
-    central = getattr(session, "central_point", None) or selectors.central_point_for(session.province_committee)
+    central = getattr(session, "central_point", None) or bridge_selectors.central_point_for(session.province_committee)
     taking_part = session.points.exclude(role="central")
     # A session point that names its bridge point connects from there; otherwise from its organisation's point(s).
     chosen_ids, organisation_ids = [], []
@@ -54,7 +56,7 @@ class SessionReadiness:
     starts_at: dt.datetime
     deadline: dt.datetime
     since: dt.datetime
-    rows: list  # selectors.PointReadiness
+    rows: list  # bridges.selectors.PointReadiness
 
     @property
     def ready_count(self) -> int:
@@ -69,20 +71,12 @@ class SessionReadiness:
         return timezone.now() >= self.deadline and not self.all_ready
 
 
-def plan_texts(province_committee) -> dict:
-    """What the province's own plan says of bridge points (its reception settings), for the bridge-point pages."""
-    if province_committee is None:
-        return {}
-    conf = settings_for(province_committee)
-    return {"plan_reference": conf.plan_reference, "plan_bridge_requirement": conf.plan_bridge_requirement}
-
-
 def board_for(session) -> SessionReadiness:
     """For each point of the session: its latest test since preparation began (5 working days before) and whether it passed."""
     starts_at = session.online_starts_at
-    since = rules.test_window_start(starts_at)
+    since = bridge_rules.test_window_start(starts_at)
     return SessionReadiness(session=session, starts_at=starts_at, deadline=test_deadline_for(session), since=since,
-                            rows=selectors.readiness_for(points_for_session(session), since))
+                            rows=bridge_selectors.readiness_for(points_for_session(session), since))
 
 
 def session_label(session) -> str:
@@ -92,19 +86,16 @@ def session_label(session) -> str:
 def remind_for_upcoming_sessions(*, now: dt.datetime | None = None, days_ahead: int = 10) -> int:
     """Nag the points of every open session of the coming days that have not passed their test yet.
 
-    Returns how many reminders went out. ``services.remind_unready_points`` decides when (the day the
-    deadline falls on, then once more when it has passed) and keeps it to one reminder per person.
+    Returns how many reminders went out. ``bridges.services.remind_unready_points`` decides when (the day
+    the deadline falls on, then once more when it has passed) and keeps it to one reminder per person.
     """
-    from tiepdan.scheduling.models import ReceptionSession
-    from tiepdan.scheduling.selectors import open_sessions_q
-
     now = now or timezone.now()
-    today = now.astimezone(rules.VN_TZ).date()
+    today = now.astimezone(bridge_rules.VN_TZ).date()
     sessions = ReceptionSession.objects.filter(open_sessions_q(), date__gte=today, date__lte=today + dt.timedelta(days=days_ahead), in_person_only=False).select_related("province_committee")
     sent = 0
     for session in sessions:
-        sent += len(services.remind_unready_points(
+        sent += len(bridge_services.remind_unready_points(
             points=points_for_session(session), session_start=session.online_starts_at, deadline=test_deadline_for(session), session_key=f"session-{session.pk}",
-            session_label=session_label(session), url=reverse("bridges:session_board", args=[session.pk]), now=now,
+            session_label=session_label(session), url=reverse("scheduling_readiness_board", args=[session.pk]), now=now,
         ))
     return sent
