@@ -1,7 +1,10 @@
 """Forms for the calendar pages: they check shapes; the services check the law."""
 from django import forms
 
-from .models import AdHocReason
+from tiepdan.bridges.models import BridgePoint
+
+from . import rules
+from .models import AdHocReason, ReceptionSettings
 
 
 class _DateInput(forms.DateInput):
@@ -31,21 +34,15 @@ class ChangeTimeForm(forms.Form):
 
 class ReceptionSettingsForm(forms.ModelForm):
     class Meta:
-        from .models import ReceptionSettings
-
         model = ReceptionSettings
         fields = ["day_of_month", "online_starts", "online_ends", "capacity_seats", "notice_working_days", "test_deadline_hour", "months_ahead", "location", "central_point", "plan_reference", "plan_bridge_requirement"]
         widgets = {"online_starts": _TimeInput, "online_ends": _TimeInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from tiepdan.bridges.models import BridgePoint
-
         self.fields["central_point"].queryset = BridgePoint.objects.filter(province_committee=self.instance.province_committee, is_active=True).exclude(kind="commune")
 
     def clean_notice_working_days(self):
-        from . import rules
-
         value = self.cleaned_data["notice_working_days"]
         if value is not None and value < rules.NOTICE_MIN_WORKING_DAYS:
             raise forms.ValidationError(f"Nghị định 154/2026, Điều 23(1) yêu cầu thông báo trước ít nhất {rules.NOTICE_MIN_WORKING_DAYS} ngày làm việc; hãy nhập từ {rules.NOTICE_MIN_WORKING_DAYS} trở lên.")

@@ -14,39 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiepdan.core import audit, policy
-from tiepdan.core.roles import Role
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind
-from tiepdan.documents.official import Signature
 from tiepdan.documents.services import issue_document
 from tiepdan.notifications.services import notify
 
-from . import rules, selectors, services
+from . import official, rules, selectors, services
 from .agenda import agenda_of
 from .models import ParticipantKind, PointRole, ReceptionSession, SessionStatus
 
 # Who gets a personal invitation: the people the session brings in, not the chair's own office.
 INVITED_KINDS = {ParticipantKind.AGENCY_LEADER, ParticipantKind.CENTRAL_BOARD, ParticipantKind.COMMUNE_CHAIRMAN, ParticipantKind.CITIZEN}
-
-
-def _issuer(session: ReceptionSession) -> doc_forms.Issuer:
-    committee = session.province_committee
-    chair = session.chair
-    if chair is not None and chair.role == Role.PROVINCE_DEPUTY:
-        signature = Signature(title="Phó Chủ tịch", signer_name=chair.full_name, authority="TM. Ủy ban nhân dân", on_behalf="KT. Chủ tịch")
-    else:
-        signature = Signature(title="Chủ tịch", signer_name=chair.full_name if chair else "", authority="TM. Ủy ban nhân dân")
-    return doc_forms.Issuer(issuing_body=committee.name, place=committee.unit.name if committee.unit_id else "", signature=signature)
-
-
-def session_info(session: ReceptionSession) -> doc_forms.SessionInfo:
-    chair = session.chair
-    title = "Phó Chủ tịch UBND tỉnh (được Chủ tịch ủy quyền)" if chair is not None and chair.role == Role.PROVINCE_DEPUTY else "Chủ tịch UBND tỉnh"
-    return doc_forms.SessionInfo(
-        chair_title=title, chair_name=chair.full_name if chair else "",
-        starts_at=timezone.localtime(session.online_starts_at), ends_at=timezone.localtime(session.online_ends_at),
-        central_point=session.location, online=not session.in_person_only, periodic=session.kind == "periodic",
-    )
 
 
 def notice_check(session: ReceptionSession, today: dt.date) -> tuple[bool, dt.date]:
@@ -72,7 +50,7 @@ def send_invitations(*, by, session: ReceptionSession, late_reason: str = "", to
             f"Đã quá hạn gửi thông báo: chậm nhất ngày {deadline:%d/%m/%Y} (5 ngày làm việc trước phiên, Nghị định 154/2026 Điều 23). "
             "Hãy đổi ngày phiên, hoặc nêu lý do gửi muộn để ghi nhận."
         )
-    issuer, info = _issuer(session), session_info(session)
+    issuer, info = official.issuer(session), official.session_info(session)
     items = list(agenda_of(session))
     points = list(selectors.session_points(session))
     lines = [

@@ -17,12 +17,15 @@ from tiepdan.bridges.selectors import central_point_for
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
 from tiepdan.core.statemachine import Change, Machine, Move
+from tiepdan.documents import forms as doc_forms
+from tiepdan.documents.models import DocumentKind
+from tiepdan.documents.services import issue_document
 from tiepdan.notifications import selectors as notices
 from tiepdan.notifications.services import notify
 from tiepdan.organisations.models import Organisation, User
 from tiepdan.organisations.selectors import authorisation_in_force
 
-from . import rules
+from . import official, rules
 from .models import (
     CalendarFeed,
     ChangeNotice,
@@ -34,6 +37,7 @@ from .models import (
     SessionKind,
     SessionPoint,
     SessionStatus,
+    _new_token,
 )
 from .readiness import board_for
 from .selectors import settings_for
@@ -247,9 +251,7 @@ def end_reception(*, by: User, session: ReceptionSession) -> ReceptionSession:
 @transaction.atomic
 def cancel_session(*, by: User, session: ReceptionSession, reason: str) -> ReceptionSession:
     """Cancel and tell everyone who was invited (a change notice)."""
-    from .invitations import session_info
-
-    original = session_info(session)
+    original = official.session_info(session)
     session = transition(by=by, session=session, to=S.CANCELLED, reason=reason)
     _notify_change(by=by, session=session, summary=f"Hủy {session}", reason=reason, changes={"status": ["", S.CANCELLED]}, original=original)
     return session
@@ -345,13 +347,7 @@ def _notify_change(*, by: User | None, session: ReceptionSession, summary: str, 
     people = recipients_of(session)
     notice = ChangeNotice.objects.create(session=session, by=by, summary=summary[:500], reason=reason, changes=changes, recipients=people)
     if original is not None and by is not None and policy.can(by, "documents.issue", session.province_committee):
-        from tiepdan.documents import forms as doc_forms
-        from tiepdan.documents.models import DocumentKind
-        from tiepdan.documents.services import issue_document
-
-        from .invitations import _issuer
-
-        doc = doc_forms.change_notice(issuer=_issuer(session), on=timezone.localdate(), original=original, reason=reason, new=new,
+        doc = doc_forms.change_notice(issuer=official.issuer(session), on=timezone.localdate(), original=original, reason=reason, new=new,
                                       recipients=sorted({p["organisation"] or p["name"] for p in people}) + ["Lưu: VT"])
         notice.document = issue_document(by=by, kind=DocumentKind.CHANGE_NOTICE, doc=doc, about=session, organisation=session.province_committee)
         notice.save(update_fields=["document"])
@@ -379,9 +375,7 @@ def change_time_or_place(*, by: User, session: ReceptionSession, date: dt.date, 
         raise ValidationError({"online_ends_at": str(exc)}) from exc
     if date < timezone.localdate():
         raise ValidationError({"date": "Ngày mới đã qua; hãy chọn từ hôm nay trở đi."})
-    from .invitations import session_info
-
-    original = session_info(session)
+    original = official.session_info(session)
     before = {"date": session.date, "starts": session.online_starts_at, "ends": session.online_ends_at, "location": session.location}
     session.date, session.online_starts_at, session.online_ends_at, session.location = date, starts_at, ends_at, location.strip() or session.location
     session.full_clean()
@@ -399,7 +393,7 @@ def change_time_or_place(*, by: User, session: ReceptionSession, date: dt.date, 
         raise ValidationError("Thời gian và địa điểm không thay đổi.")
     summary = "Thay đổi " + ("thời gian" if "time" in changes else "") + (" và " if len(changes) == 2 else "") + ("địa điểm" if "location" in changes else "")
     summary += f" phiên tiếp công dân: {'; '.join(' → '.join(v) for v in changes.values())}"
-    notice = _notify_change(by=by, session=session, summary=summary, reason=reason.strip(), changes=changes, original=original, new=session_info(session))
+    notice = _notify_change(by=by, session=session, summary=summary, reason=reason.strip(), changes=changes, original=original, new=official.session_info(session))
     return session, notice
 
 
@@ -417,8 +411,6 @@ def calendar_feed_for(*, by: User) -> CalendarFeed:
 @transaction.atomic
 def rotate_calendar_feed(*, by: User) -> CalendarFeed:
     """A new secret address (the old one stops working), e.g. when a link has leaked."""
-    from .models import _new_token
-
     feed = calendar_feed_for(by=by)
     feed.token = _new_token()
     feed.rotated_at = timezone.now()

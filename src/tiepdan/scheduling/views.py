@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tiepdan.core import policy
 from tiepdan.core.roles import Role
+from tiepdan.documents.selectors import documents_about
 from tiepdan.organisations.models import Organisation, User
 
-from . import ical, readiness, rules, selectors, services
+from . import agenda, ical, invitations, readiness, rules, selectors, services
+from .agenda import REORDERABLE, agenda_of, carried_out_of
 from .forms import AdHocSessionForm, ChangeTimeForm, ReceptionSettingsForm
 from .models import CalendarFeed, ParticipantKind, PointRole, SessionStatus
 
@@ -135,8 +137,6 @@ def _notices_for_viewer(user, session) -> list:
 
 
 def _agenda_context(request, session) -> dict:
-    from .agenda import REORDERABLE, agenda_of, carried_out_of
-
     items, carried = list(agenda_of(session)), list(carried_out_of(session))
     shown = selectors.matters_shown_to(request.user, session, {i.matter_id for i in items + carried})
     return {"agenda_items": [i for i in items if i.matter_id in shown], "agenda_count": len(items),
@@ -147,13 +147,9 @@ def _agenda_context(request, session) -> dict:
 
 
 def _documents_context(request, session) -> dict:
-    from tiepdan.documents.selectors import documents_about
-
-    from .invitations import notice_check
-
     if not policy.can(request.user, "scheduling.documents", session):
         return {}
-    timely, deadline = notice_check(session, timezone.localdate())
+    timely, deadline = invitations.notice_check(session, timezone.localdate())
     return {"show_documents": True, "documents": list(documents_about(request.user, session)), "notice_timely": timely,
             "can_invite": policy.can(request.user, "scheduling.plan", session) and session.status == SessionStatus.PLANNED}
 
@@ -305,8 +301,6 @@ def _agenda_response(request, session):
 @login_required
 @require_POST
 def fill_agenda(request, pk):
-    from . import agenda
-
     session = _session_for(request, pk, "scheduling.plan")
     try:
         result = agenda.fill_agenda(by=request.user, session=session)
@@ -324,8 +318,6 @@ def fill_agenda(request, pk):
 @login_required
 @require_POST
 def reorder(request, pk, item_pk):
-    from . import agenda
-
     session = _session_for(request, pk, "scheduling.plan")
     item = get_object_or_404(session.agenda_items, pk=item_pk)
     try:
@@ -348,8 +340,6 @@ def reorder(request, pk, item_pk):
 @login_required
 @require_POST
 def send_invitations(request, pk):
-    from . import invitations
-
     session = _session_for(request, pk, "scheduling.plan")
     try:
         issued = invitations.send_invitations(by=request.user, session=session, late_reason=request.POST.get("late_reason", ""))

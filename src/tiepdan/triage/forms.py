@@ -6,6 +6,8 @@ from django import forms
 from tiepdan.intake.models import MatterKind, SubjectArea
 from tiepdan.organisations.models import Organisation
 
+from .rules import Ground
+
 
 def _agencies(province_committee):
     return Organisation.objects.filter(path__startswith=province_committee.path, kind__in=[Organisation.Kind.DEPARTMENT, Organisation.Kind.COMMUNE_COMMITTEE, Organisation.Kind.PROVINCE_INSPECTORATE]).order_by("kind", "name")
@@ -36,8 +38,6 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, grounds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from .rules import Ground
-
         self.fields["ground"].choices = list(grounds) or Ground.choices
 
 

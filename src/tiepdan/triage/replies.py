@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tiepdan.core.roles import Role
+from tiepdan.core.text import fold
 from tiepdan.documents import forms as doc_forms
 from tiepdan.documents.models import DocumentKind, IssuedDocument
 from tiepdan.documents.official import OfficialDocument, Signature
 from tiepdan.documents.services import issue_document, open_document
+from tiepdan.organisations.models import User
 
 from .models import Decision
 
@@ -29,9 +31,6 @@ def _board_signature(decided_by) -> Signature:
     The head is the Board's active member whose position is Trưởng ban; where none is on
     record, the officer who declined signs under their own position.
     """
-    from tiepdan.core.text import fold
-    from tiepdan.organisations.models import User
-
     members = User.objects.filter(organisation_id=decided_by.organisation_id, is_active=True).exclude(position="").order_by("pk")
     head = next((m for m in members if fold(m.position).startswith("truong ban")), None)
     if head is not None:
