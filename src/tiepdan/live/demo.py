@@ -6,11 +6,10 @@ from django.apps import apps
 from tiepdan.organisations.models import User
 
 from . import services
+from .models import LiveRoom
 
 
 def seed(orgs: dict) -> None:
-    from .models import LiveRoom
-
     if LiveRoom.objects.filter(province_committee=orgs["committee"]).exists():
         return
     Session = apps.get_model("scheduling", "ReceptionSession")

@@ -23,10 +23,13 @@ import threading
 import time
 
 import redis
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import close_old_connections, transaction
 from redis.exceptions import LockError
+
+from . import selectors
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +149,6 @@ def _across_processes(room_id: int):
     browser would keep the older state; holding a Redis lock from read to send orders them
     (the channel layer delivers in the order sent). Without Redis there is one process: nothing to do.
     """
-    from django.conf import settings
-
     if not settings.REDIS_URL:
         yield
         return
@@ -216,8 +217,6 @@ class _Pusher:
             timer.daemon = True
             timer.start()
             return
-        from asgiref.sync import sync_to_async
-
         def on_loop():
             # Off the request thread (thread_sensitive=False): the push reads the database itself.
             asyncio.ensure_future(sync_to_async(self._trailing, thread_sensitive=False)(room_id))
@@ -245,14 +244,12 @@ class _Pusher:
             self._push(layer, room_id)
 
     def _push(self, layer, room_id: int) -> None:
-        from .selectors import room_snapshot
-
         with self.lock:
             only = self.dirty.pop(room_id, EVERY_POINT)
             if room_id not in self.last_state:
                 only = EVERY_POINT  # nothing to patch yet: the whole room
         # A change to one point (a mute, an arrival) reads that point, not the thousand others.
-        current = room_snapshot(room_id, only=only)
+        current = selectors.room_snapshot(room_id, only=only)
         with self.lock:
             previous = self.last_state.get(room_id)
             if previous is None and only is not EVERY_POINT:
@@ -318,13 +315,11 @@ class _DevicesPusher(_Pusher):
         return DEVICES_COALESCE_S
 
     def push(self, room_id: int) -> None:
-        from .selectors import room_devices
-
         layer = get_channel_layer()
         with self.lock:
             self.dirty.pop(room_id, None)
         if layer is not None:
-            _send(layer.group_send, group_name(room_id), {"type": "room.devices", "room_id": room_id, "devices": room_devices(room_id)})
+            _send(layer.group_send, group_name(room_id), {"type": "room.devices", "room_id": room_id, "devices": selectors.room_devices(room_id)})
 
 
 _devices_pusher = _DevicesPusher()

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
 
+from tiepdan.bridges.models import BridgePoint, ReadinessTest
 from tiepdan.core import policy
 
 from .access import may_connect
 from .backends import get_backend
-from .models import EventKind, LiveRoom, PointStatus, RoomPoint
+from .models import EventKind, LiveRoom, MatterMinutes, PointStatus, RoomDevice, RoomPoint
 
 
 def rooms_for(user):
@@ -19,8 +21,6 @@ def rooms_for(user):
     root = policy.jurisdiction_root_path(user)
     if not root:
         return qs
-    from django.db.models import Q
-
     return qs.filter(Q(province_committee__path__startswith=root) | Q(points__organisation__path__startswith=root)).distinct()
 
 
@@ -112,8 +112,6 @@ def room_quality(room_id: int, *, point_id: int | None = None) -> dict[str, dict
 
 def room_devices(room_id: int) -> list[dict]:
     """Every browser connected at every point of the room: its role, who, since when (the chair's console)."""
-    from .models import RoomDevice
-
     rows = (RoomDevice.objects.filter(point__room_id=room_id, left_at__isnull=True)
             .select_related("point", "user").order_by("point_id", "connected_at", "pk"))
     return [
@@ -145,8 +143,6 @@ def last_readiness(point: RoomPoint):
     in this province's registry: the Central Board has a point in every province's registry,
     so looking by organisation alone could show another province's test.
     """
-    from tiepdan.bridges.models import BridgePoint, ReadinessTest
-
     bridge = point.session_point.bridge_point
     if bridge is None:
         bridge = (BridgePoint.objects.filter(organisation_id=point.organisation_id, province_committee_id=point.room.province_committee_id, is_active=True)
@@ -158,8 +154,6 @@ def last_readiness(point: RoomPoint):
 
 def minutes_for(room: LiveRoom, item_id=None):
     """The minutes of ``item_id`` (or of the matter being received now) in this room."""
-    from .models import MatterMinutes
-
     item_id = item_id or getattr(room, "current_item_id", None)
     if not item_id:
         return None
@@ -167,8 +161,6 @@ def minutes_for(room: LiveRoom, item_id=None):
 
 
 def minutes_payload(record, *, editable: bool, refusal: str | None) -> dict:
-    from .models import MatterMinutes
-
     return {
         "item": record.agenda_item_id,
         "version": record.version,

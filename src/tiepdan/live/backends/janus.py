@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from ..janus.client import JanusClient, JanusError, JanusUnavailable
 from ..janus.config import admin_secret
+from ..models import JanusGrant, JanusRoom, PointRole, PointStatus, RoomPoint
 from . import MediaBackend, ice_servers
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,6 @@ def _publisher_key(room_number: int, point_id: int) -> str:
 
 def held_muted(point) -> bool:
     """Whether the room holds this point silent on the SFU: muted, or not (or no longer) admitted, or unknown."""
-    from ..models import PointStatus
-
     return point is None or point.muted or point.status != PointStatus.ADMITTED
 
 
@@ -85,8 +84,6 @@ def grant_token(grant) -> str:
 
 def publish_bitrate_kbps(point) -> int:
     """A component point publishes within its 5 Mbps uplink; the central point (30 Mbps) higher."""
-    from ..models import PointRole
-
     if point.role == PointRole.CENTRAL:
         return settings.JANUS_CENTRAL_BITRATE_KBPS
     return settings.JANUS_COMPONENT_BITRATE_KBPS
@@ -103,8 +100,6 @@ class JanusBackend(MediaBackend):
     # --- the room -----------------------------------------------------------------------
     def open_room(self, room) -> None:
         """Create (or re-create after a Janus restart) the VideoRoom, with every live grant's token."""
-        from ..models import JanusRoom
-
         janus_room = JanusRoom.objects.filter(room=room).first()
         if janus_room is None:
             janus_room = JanusRoom.objects.create(
@@ -144,8 +139,6 @@ class JanusBackend(MediaBackend):
             c.add_token(token)
 
     def close_room(self, room) -> None:
-        from ..models import JanusRoom
-
         janus_room = JanusRoom.objects.filter(room=room, destroyed_at__isnull=True).first()
         if janus_room is None:
             return
@@ -170,8 +163,6 @@ class JanusBackend(MediaBackend):
     # --- a point ------------------------------------------------------------------------
     @transaction.atomic
     def credentials_for(self, room, point) -> dict:
-        from ..models import JanusGrant, JanusRoom
-
         janus_room = JanusRoom.objects.filter(room=room, destroyed_at__isnull=True).first()
         if janus_room is None:
             self.open_room(room)
@@ -205,8 +196,6 @@ class JanusBackend(MediaBackend):
 
     def revoke_point(self, room, point, reason: str = "") -> None:
         """Take a removed point out of the SFU: revoke its token (Janus and the room's list) and kick it."""
-        from ..models import JanusGrant
-
         grant = JanusGrant.objects.filter(janus_room__room=room, point=point, revoked_at__isnull=True).select_related("janus_room").first()
         if grant is None:
             return
@@ -233,8 +222,6 @@ class JanusBackend(MediaBackend):
     def publisher_seen(self, *, room_number: int, point_id: int, session_id: int, handle_id: int) -> None:
         """Janus says feed ``point_id`` joined, configured or published in room ``room_number``: remember its
         handle and, if the room holds that point muted, moderate its audio now."""
-        from ..models import JanusRoom, RoomPoint
-
         janus_room = JanusRoom.objects.filter(room_number=room_number, destroyed_at__isnull=True).first()
         if janus_room is None:
             return  # not one of ours
@@ -244,8 +231,6 @@ class JanusBackend(MediaBackend):
 
     def enforce_mutes(self, room) -> None:
         """Bring Janus in line with the room: each publishing point's audio moderated iff the room holds it muted."""
-        from ..models import JanusRoom
-
         janus_room = JanusRoom.objects.filter(room=room, destroyed_at__isnull=True).first()
         if janus_room is None:
             return
@@ -286,8 +271,6 @@ class JanusBackend(MediaBackend):
 
     def participants(self, room) -> list[dict]:
         """Who is in the VideoRoom now, as Janus sees it (``id`` is the point's id)."""
-        from ..models import JanusRoom
-
         janus_room = JanusRoom.objects.get(room=room)
         c = client()
         c.add_token(server_token())

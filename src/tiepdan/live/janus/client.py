@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -130,8 +131,6 @@ class _VideoRoomHandle:
         answer = _check(_post(f"{self.client.http_url}{self.path}", {"janus": "message", "transaction": payload_transaction, "token": self.token or self.client.token, "body": body}, self.client.timeout_s))
         if answer.get("janus") == "success":
             return answer.get("plugindata", {}).get("data", {})
-        import time
-
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             for event in self.client.poll(self.session_id, token=self.token, timeout_s=wait_s):

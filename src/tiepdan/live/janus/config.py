@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from django.conf import settings
+
 LIB_DIR = Path("/usr/lib/x86_64-linux-gnu/janus")
 WANTED = {"plugins": {"libjanus_videoroom.so"}, "transports": {"libjanus_http.so", "libjanus_websockets.so"}, "events": set(), "loggers": set()}
 EVENT_HANDLER = "libjanus_sampleevh.so"
@@ -67,8 +69,6 @@ class JanusConfig:
 
     @classmethod
     def from_settings(cls) -> JanusConfig:
-        from django.conf import settings
-
         return cls(
             config_dir=Path(settings.JANUS_DIR),
             admin_secret=admin_secret(),
@@ -93,8 +93,6 @@ def admin_secret(purpose: bytes = b"tiepdan-janus-admin") -> str:
     Never the shipped "janusoverlord". ``purpose`` separates the Admin API secret
     from the VideoRoom ``admin_key`` (which stops anyone but us creating rooms).
     """
-    from django.conf import settings
-
     base = settings.JANUS_ADMIN_SECRET or settings.SECRET_KEY
     return hmac.new(base.encode(), purpose, hashlib.sha256).hexdigest()
 

@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..backends.janus import JanusBackend
 from .client import JanusError
 from .config import events_secret
 
@@ -64,8 +65,6 @@ def janus_events(request):
         payload = json.loads(request.body)
     except ValueError:
         return HttpResponse(status=400)
-    from ..backends.janus import JanusBackend
-
     backend = JanusBackend()
     for seen in publisher_events(payload):
         try:

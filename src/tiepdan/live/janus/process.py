@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -43,8 +44,6 @@ class JanusProcess:
 
     def ready(self) -> bool:
         """Both transports answer: the HTTP API ``info`` and a TCP connect to the WebSocket port."""
-        import socket
-
         try:
             with urllib.request.urlopen(f"{self.cfg.http_url}/info", timeout=1) as response:
                 if json.load(response).get("janus") != "server_info":

@@ -94,7 +94,10 @@ def next_item(room: LiveRoom):
     return None
 
 
+@transaction.atomic
 def call_next(*, by, room: LiveRoom) -> LiveRoom:
+    """The next item in agenda order; the room is locked first, so two quick clicks do not both call the same matter."""
+    room = locked_room(room)
     item = next_item(room)
     if item is None:
         raise LiveError("Đã tiếp hết các vụ việc trong chương trình phiên.")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tiepdan.live.janus import config as janus_config
 from tiepdan.live.janus.process import JanusProcess, JanusStartError
+from tiepdan.live.services import check_sfu_rooms
 
 
 class Command(BaseCommand):
@@ -53,8 +54,6 @@ class Command(BaseCommand):
             raise CommandError(f"Janus đã dừng bất ngờ (mã {process.popen.returncode}); xem {cfg.log_path}:\n{process.log_tail()}")
 
     def _check_rooms(self) -> None:
-        from tiepdan.live.services import check_sfu_rooms
-
         try:
             moved = check_sfu_rooms()
         except Exception as exc:  # the watcher must outlive one failed check (database restarting, ...)
