@@ -24,6 +24,7 @@ class LiveError(ValidationError):
 
 
 def record_event(room: LiveRoom, kind: str, *, point: RoomPoint | None = None, actor=None, agenda_item=None, **data) -> RoomEvent:
+    """One row of the room's append-only trail; ``actor`` None (a join link, the system) is kept as nobody."""
     event = RoomEvent(room=room, at=timezone.now(), kind=kind, point=point, actor=actor if getattr(actor, "pk", None) else None, data=data)
     if agenda_item is not None:
         event.agenda_item = agenda_item
@@ -49,6 +50,7 @@ def locked_point(point: RoomPoint) -> RoomPoint:
 
 
 def chair_point(by, point: RoomPoint) -> RoomPoint:
+    """The point locked for a chair's command: the chair's policy on its room, and the room still open."""
     point = locked_point(point)
     policy.require(by, "live.chair", point.room)
     if point.room.state == RoomState.CLOSED:
@@ -67,6 +69,7 @@ def after_commit_devices(room_id: int, *, notify: dict | None = None) -> None:
     transaction.on_commit(send)
 
 
+# The events after which some point's microphone may have changed (Decree 154 Art. 21): the SFU is told after commit.
 MUTE_EVENTS = {EventKind.MUTED, EventKind.UNMUTED, EventKind.FLOOR_GIVEN, EventKind.MATTER_STARTED, EventKind.MATTER_CLOSED, EventKind.REMOVED, EventKind.ADMITTED}
 
 
