@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tiepdan.core.models import AuditEntry
 from tiepdan.live import services
-from tiepdan.live.models import EventKind, PointStatus, RoomEvent, RoomState
+from tiepdan.live.models import EventKind, PointStatus, RoomEvent, RoomPoint, RoomState
 from tiepdan.live.workflow import POINT, ROOM
 
 
@@ -355,3 +355,27 @@ def test_a_whole_session_in_the_room_writes_only_lives_tables_and_asks_schedulin
     written = {m.group(1) for q in queries.captured_queries if (m := _WRITE.match(q["sql"]))}
     assert written and all(t.startswith("live_") or t.startswith("core_audit") for t in written), written
     assert asked == [("begin", room.session_id), ("end", room.session_id)]
+
+
+def test_the_chair_lets_a_removed_point_back_into_the_lobby_only_with_a_reason(room, official):
+    chair = official("bantcd")
+    p = _point(room)
+    services.device_connected(point=p, channel_name="x")
+    services.admit(by=chair, point=p)
+    services.remove(by=chair, point=p, reason="Gây mất trật tự")
+    assert "mời ra khỏi phiên" in services.connection_refusal(user=None, link_id=None, point=RoomPoint.objects.get(pk=p.pk))
+    with pytest.raises(ValidationError) as exc:
+        services.let_back(by=chair, point=p, reason="")
+    assert "cho trở lại phòng chờ cần nêu lý do" in exc.value.message_dict["reason"][0]
+    with pytest.raises(PermissionDenied):
+        services.let_back(by=official("canboxa"), point=p, reason="Tôi muốn vào lại")
+    services.let_back(by=chair, point=p, reason="Công dân cam kết giữ trật tự")
+    p.refresh_from_db()
+    assert p.status == PointStatus.LOBBY and p.muted  # in the lobby, still silent, to be admitted again
+    entry = AuditEntry.objects.get(action="live.point.lobby", object_id=str(p.pk), actor__username="bantcd")
+    assert entry.reason == "Công dân cam kết giữ trật tự" and entry.changes["status"] == ["removed", "lobby"]
+    assert RoomEvent.objects.filter(point=p, kind=EventKind.LET_BACK).exists()
+    # Its browser may come in again, and waits for the chair.
+    point, _ = services.device_connected(point=p, channel_name="y")
+    assert point.status == PointStatus.LOBBY
+    services.admit(by=chair, point=point)

@@ -56,6 +56,7 @@ COMMANDS: dict[str, Command] = {
     "admit": Command(POINT, lambda by, room, point, c: services.admit(by=by, point=point, as_observer=bool(c.get("as_observer")))),
     "mute": Command(POINT, lambda by, room, point, c: services.set_muted(by=by, point=point, muted=bool(c.get("muted", True)))),
     "remove": Command(POINT, lambda by, room, point, c: services.remove(by=by, point=point, reason=_text(c.get("reason")))),
+    "let_back": Command(POINT, lambda by, room, point, c: services.let_back(by=by, point=point, reason=_text(c.get("reason")))),
     "floor": Command(POINT, lambda by, room, point, c: services.give_floor(by=by, point=point)),
     "spotlight": Command(POINT_OR_NONE, lambda by, room, point, c: services.set_spotlight(by=by, room=room, point=point)),
     "start": Command(ROOM_ONLY, lambda by, room, _, c: services.start_session(by=by, room=room, reason=_text(c.get("reason")))),

@@ -232,6 +232,7 @@ class EventKind(models.TextChoices):
     LEFT = "left", "Rời phòng"
     ADMITTED = "admitted", "Được cho vào phiên"
     REMOVED = "removed", "Bị mời ra"
+    LET_BACK = "let_back", "Được cho trở lại phòng chờ"
     MUTED = "muted", "Tắt micro"
     UNMUTED = "unmuted", "Mở micro"
     FLOOR_GIVEN = "floor_given", "Mời phát biểu"

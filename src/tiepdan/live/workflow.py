@@ -9,6 +9,8 @@ check the policy, save, and audit (``live.room.<state>``, ``live.point.<state>``
 trail (``RoomEvent``) and the push to every browser stay in the service, which knows what else
 moved with the state. Moves taken by the system (``by=None``) are a browser's arrival at its point,
 under ``rules.admitted_on_arrival``: the service takes them, and audits who arrived beside them.
+The chair's overrides are rows that need a reason: closing a room that never went live, and
+letting a removed point back into the lobby.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ ROOM = Machine(
 )
 
 REMOVE_NEEDS_REASON = "Vui lòng ghi lý do mời điểm cầu ra khỏi phiên."
+LET_BACK_NEEDS_REASON = "Điểm cầu đã bị mời ra: cho trở lại phòng chờ cần nêu lý do (ví dụ: đã khắc phục sự cố, công dân cam kết giữ trật tự), để ghi vào nhật ký."
 
 POINT_MOVES: dict[tuple[str, str], Move] = {
     # A browser arrives at its point: it waits in the lobby (the system's move, on arrival) ...
@@ -58,8 +61,8 @@ POINT_MOVES: dict[tuple[str, str], Move] = {
     # The chair removes a point, always saying why (the reason is read in the trail and by the point).
     (P.LOBBY, P.REMOVED): Move("live.chair", reason_hint=REMOVE_NEEDS_REASON),
     (P.ADMITTED, P.REMOVED): Move("live.chair", reason_hint=REMOVE_NEEDS_REASON),
-    # A removed point comes back only through the lobby: only the chair's own browser is let in at it.
-    (P.REMOVED, P.LOBBY): Move("live.chair", system=True),
+    # The chair's override: a removed point let back, into the lobby only, saying why (its browser may then connect again).
+    (P.REMOVED, P.LOBBY): Move("live.chair", reason_hint=LET_BACK_NEEDS_REASON),
 }
 
 

@@ -9,7 +9,7 @@ of the room:
 - ``media``: the media path (Janus or the no-services path) and the fall-back when the SFU fails;
 - ``links``: join links for a point's PC;
 - ``devices``: the browsers at a point, their roles, who publishes the point's media;
-- ``chair``: the chair's commands on the points (admit, remove, mute, floor, spotlight, timer);
+- ``chair``: the chair's commands on the points (admit, remove, let back, mute, floor, spotlight, timer);
 - ``matters``: receiving the agenda's matters in turn;
 - ``minutes``: the minutes of each matter;
 - ``common``: what they share (the refusal ``LiveError``, locks, the room's trail, the push after commit).
@@ -18,7 +18,7 @@ Who may sit at a point (``connection_refusal`` and the device-role defaults) onl
 ``live.access``; it is named here too, because the consumer and the pages ask it beside the verbs.
 """
 from ..access import connection_refusal, default_device_role, device_choices, may_connect
-from .chair import admit, give_floor, note_screen_share, remove, set_muted, set_spotlight, set_timer
+from .chair import admit, give_floor, let_back, note_screen_share, remove, set_muted, set_spotlight, set_timer
 from .common import MUTE_EVENTS, LiveError, enforce_mutes
 from .devices import deny_media, device_connected, device_disconnected, grant_media, report_quality
 from .links import issue_join_link, redeem_join_link, revoke_join_link
@@ -40,7 +40,7 @@ __all__ = [
     # devices
     "device_connected", "device_disconnected", "grant_media", "deny_media", "report_quality",
     # chair
-    "admit", "remove", "set_muted", "give_floor", "set_spotlight", "set_timer", "note_screen_share",
+    "admit", "remove", "let_back", "set_muted", "give_floor", "set_spotlight", "set_timer", "note_screen_share",
     # matters
     "start_matter", "close_matter", "next_item", "call_next",
     # minutes

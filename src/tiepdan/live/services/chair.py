@@ -44,6 +44,16 @@ def remove(*, by, point: RoomPoint, reason: str) -> RoomPoint:
 
 
 @transaction.atomic
+def let_back(*, by, point: RoomPoint, reason: str) -> RoomPoint:
+    """The chair lets a removed point come back: into the lobby, to be admitted again; the reason is required."""
+    point = chair_point(by, point)
+    point = POINT.apply(point, PointStatus.LOBBY, by=by, reason=reason)
+    record_event(point.room, EventKind.LET_BACK, point=point, actor=by, reason=reason)
+    after_commit(point.room, point)
+    return point
+
+
+@transaction.atomic
 def set_muted(*, by, point: RoomPoint, muted: bool) -> RoomPoint:
     point = chair_point(by, point)
     if point.muted == muted:

@@ -48,7 +48,7 @@ def device_connected(*, point: RoomPoint, channel_name: str, user=None, link_id:
     came_back = decision.media and point.status == PointStatus.ADMITTED and point.last_seen_at is not None
     if rules.admitted_on_arrival(point.role, before == PointStatus.ADMITTED):
         arrives_in = PointStatus.ADMITTED
-    elif before in (PointStatus.AWAITED, PointStatus.REMOVED):
+    elif before == PointStatus.AWAITED:
         arrives_in = PointStatus.LOBBY
     else:
         arrives_in = before

@@ -111,6 +111,8 @@ export function start(state, signalling, config) {
           actions.append(button("Hiển thị lớn", "spotlight", { point: p.id }));
         }
         if (p.status === "admitted" || p.status === "lobby") actions.append(button("Mời ra", "remove", { point: p.id }));
+        // The chair's override, which must say why (live.workflow.POINT): the point waits in the lobby again.
+        if (p.status === "removed") actions.append(button("Cho trở lại phòng chờ", "let_back", { point: p.id, reasonPrompt: "Lý do cho điểm cầu đã bị mời ra trở lại phòng chờ (ghi vào nhật ký):" }));
       }
       table.appendChild(tr);
     }
