@@ -75,7 +75,7 @@ def _restrict_host_addresses() -> None:
     """
     addresses = [a for a in settings.BRIDGES_PROBE_HOST_ADDRESSES.split(",") if a.strip()]
     if addresses:
-        import aioice.ice
+        import aioice.ice  # here, not at the top: with aiortc (see open_probe), loaded only when a probe runs
 
         aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [a.strip() for a in addresses]
 
@@ -155,6 +155,7 @@ class _Session:
 
 async def open_probe(*, sdp: str, sdp_type: str, owner: dict, limits: Limits) -> tuple[str, str]:
     """Answer the browser's offer; return (probe id, answer SDP). ``owner`` names the user and point."""
+    # Here, not at the top: aiortc (with PyAV and its codecs) takes ~160 ms to import, and only a readiness test needs it.
     from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
     from aiortc.contrib.media import MediaBlackhole
 

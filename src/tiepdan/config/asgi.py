@@ -11,6 +11,8 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
 
 from tiepdan.config.routing import websocket_urlpatterns  # noqa: E402
 from tiepdan.core.threads import close_connections_after_executor_jobs  # noqa: E402
@@ -48,9 +50,6 @@ class TrustedProxyHeaders:
         self._by_proxies: dict[tuple[str, ...], object] = {}
 
     async def __call__(self, scope, receive, send):
-        from django.conf import settings
-        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
-
         proxies = tuple(settings.TRUSTED_PROXIES)
         if not proxies:
             return await self.inner(scope, receive, send)

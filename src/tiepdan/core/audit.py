@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -92,8 +92,6 @@ def _checkpoint_signing_key() -> Ed25519PrivateKey:
 
 def checkpoint_public_key() -> str:
     """The checkpoints' public key (raw Ed25519, hexadecimal), for whoever checks the file elsewhere."""
-    from cryptography.hazmat.primitives import serialization
-
     raw = _checkpoint_signing_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return raw.hex()
 

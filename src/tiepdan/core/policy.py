@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from .roles import Role
 
@@ -161,8 +162,6 @@ def get_visible_or_404(user, action: str | None, queryset: QuerySet, **lookup):
     """The object ``lookup`` finds, for ``action``: outside the user's scope it does not exist for them (404,
     as for a matter or a session), inside it a role that may not take the action is refused (403).
     ``action`` None checks the scope only (the service called next asks for its own action)."""
-    from django.http import Http404
-
     obj = queryset.filter(**lookup).first()
     if obj is None or not getattr(user, "is_authenticated", False) or user.organisation_id is None or not in_jurisdiction(user, obj):
         raise Http404("Không tìm thấy hoặc không thuộc phạm vi của đơn vị bạn.")
@@ -198,8 +197,6 @@ def visible(user, action: str, queryset: QuerySet) -> QuerySet:
     root = jurisdiction_root_path(user)
     if not root:
         return queryset
-    from django.db.models import Q
-
     path_fields = getattr(queryset.model, "jurisdiction_path_fields", None)
     if path_fields:  # the rows keep the paths themselves (the audit log: written once, read without joins)
         condition = Q()

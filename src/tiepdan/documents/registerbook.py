@@ -55,6 +55,7 @@ def _cells(row: Mapping | Sequence, number: int) -> list:
 
 def export_xlsx(rows: Iterable[Mapping | Sequence], *, organisation: str = "", parent_body: str = "", period: str = "") -> bytes:
     """The register book with the form's title, headings, column numbers (1)-(12) and one line per reception."""
+    # Here, not at the top: openpyxl takes ~70 ms to import and only the spreadsheet downloads and uploads need it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter

@@ -9,7 +9,7 @@ from tiepdan.organisations.models import AdministrativeUnit
 
 from . import rules
 from .models import Contact, MatterKind, SubjectArea
-from .services import CitizenData, MatterData, RepresentativeData
+from .services import CitizenData, MatterData, RepresentativeData, received_moment
 
 # Django's own message for a NUL byte is English and has no Vietnamese translation.
 _NO_NUL = ProhibitNullCharactersValidator(message="Có ký tự NUL (ký tự rỗng, không in được) trong ô này. Hãy gõ lại nội dung, không dán từ tệp nhị phân.")
@@ -112,8 +112,6 @@ class BoardRegistrationForm(RegistrationForm):
 
     def received_at(self):
         """The moment the petition counts as received: a letter on the day entered (left empty: today); a citizen in person, now."""
-        from .services import received_moment
-
         return received_moment(self.cleaned_data["received_on"]) if self.cleaned_data["channel"] == "letter" else None
 
     def to_data(self):

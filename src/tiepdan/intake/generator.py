@@ -35,7 +35,12 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tiepdan.core import audit
+from tiepdan.core.roles import Role
 from tiepdan.core.text import fold
+from tiepdan.organisations import demo
+from tiepdan.organisations.models import AdministrativeUnit, Organisation, User
+from tiepdan.organisations.services import create_official
 
 from .models import Channel, Citizen, Delegation, Matter, MatterKind, MatterState, Petition, Representative, SubjectArea
 from .rules import CCCD_PROVINCE_CODES, representatives_range
@@ -215,10 +220,6 @@ class _Table:
 
 
 def _province_setup(province_code: str):
-    from tiepdan.core.roles import Role
-    from tiepdan.organisations import demo
-    from tiepdan.organisations.models import AdministrativeUnit, Organisation, User
-
     unit = AdministrativeUnit.objects.get(code=province_code, level=AdministrativeUnit.Level.PROVINCE)
     committee = Organisation.objects.filter(kind=Organisation.Kind.PROVINCE_COMMITTEE, unit=unit).first()
     if committee is None:
@@ -227,8 +228,6 @@ def _province_setup(province_code: str):
         committee = Organisation.objects.get(kind=Organisation.Kind.PROVINCE_COMMITTEE, unit=unit)
     officer = User.objects.filter(organisation__parent=committee, role=Role.BOARD_OFFICER, is_active=True).order_by("pk").first()
     if officer is None:
-        from tiepdan.organisations.services import create_official
-
         board = Organisation.objects.get(kind=Organisation.Kind.PROVINCE_BOARD, parent=committee)
         officer = create_official(by=None, username=f"du-lieu-mau-{province_code}", full_name="Dữ liệu mẫu", organisation=board, role=Role.BOARD_OFFICER)
     communes = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code").values_list("pk", "name"))
@@ -402,8 +401,6 @@ def generate(*, petitions: int, province_code: int | str = 20, seed: int = 0, ba
 
     _reset_sequences()
     report = GenerationReport(seconds=time.monotonic() - started, **counts)
-    from tiepdan.core import audit
-
     with transaction.atomic():
         audit.record(actor=None, action="intake.generate_demo_data", object_type="intake.matter", object_repr=f"{report.petitions} đơn, {report.matters} vụ việc, {report.citizens} công dân, {report.delegations} đoàn ({province}, seed {seed})")
     return report

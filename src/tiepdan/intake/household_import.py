@@ -62,6 +62,7 @@ _NO = {"", "không", "khong", "no", "0", "false"}
 
 def template_xlsx(*, commune_name: str) -> bytes:
     """The workbook a commune fills: title, headings, column numbers, lists to choose kind, area and consent from."""
+    # Here, not at the top: openpyxl takes ~70 ms to import and only the spreadsheet downloads and uploads need it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -132,6 +133,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         _refuse("Tệp không phải bảng tính Excel (.xlsx). Hãy tải mẫu trên trang này, nhập danh sách rồi lưu dạng .xlsx.")
     if unpacked > MAX_IMPORT_UNPACKED_BYTES:
         _refuse(f"Tệp Excel khi giải nén lớn hơn {MAX_IMPORT_UNPACKED_BYTES // 1024 // 1024} MB. Hãy dùng mẫu trên trang này, chỉ nhập danh sách hộ dân.")
+    # Here, not at the top: openpyxl takes ~70 ms to import and only the spreadsheet downloads and uploads need it.
     from openpyxl import load_workbook
 
     try:

@@ -8,6 +8,7 @@ case-sensitive ``LIKE '%x%'`` on already lower-cased text can use them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -248,7 +249,5 @@ def matters_overdue(now, *, province_committee=None) -> QuerySet[Matter]:
 def petitions_nearing_45_days(now, *, warn_days: int = 35, province_committee=None) -> QuerySet[Petition]:
     """Decree 154/2026 Art. 41(3)(b): a petition not handled 45 days after receipt is a disciplinary matter.
     Open petitions older than ``warn_days`` are surfaced before they reach it."""
-    import datetime as dt
-
     qs = Petition.objects.filter(received_at__lt=now - dt.timedelta(days=warn_days), matter__state__in=[MatterState.RECEIVED, MatterState.CLASSIFIED, MatterState.PROPOSED, MatterState.RETURNED])
     return qs.filter(province_committee=province_committee) if province_committee else qs

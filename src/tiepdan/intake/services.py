@@ -16,7 +16,7 @@ from tiepdan.core.text import fold, normalise
 from tiepdan.organisations.models import AdministrativeUnit, Organisation
 
 from . import receipts, rules, workflow
-from .models import Attachment, Channel, Citizen, CommuneBatch, Contact, Delegation, Matter, MatterKind, MatterState, Petition, Representative, SubjectArea
+from .models import Attachment, Channel, Citizen, CommuneBatch, Contact, Delegation, Matter, MatterKind, MatterState, MatterTransition, Petition, Representative, SubjectArea
 
 
 @dataclass
@@ -242,8 +242,6 @@ def _create_matter(*, by, channel: str, citizen_data: CitizenData, data: MatterD
     )
     petition.full_clean()
     petition.save()
-    from .models import MatterTransition
-
     MatterTransition.objects.create(matter=matter, from_state="", to_state=MatterState.RECEIVED, by=by, reason=Channel(channel).label, at=now)
     audit.record(actor=by, action="matter.register", obj=matter, changes={"channel": channel, "kind": data.kind, "people_count": matter.people_count, "representatives": matter.representatives_count, "received_at": now.isoformat(), "citizen": citizen.pk, "batch": batch.pk if batch else None})
     if data.wants_online:

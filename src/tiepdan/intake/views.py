@@ -9,14 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tiepdan.core import panels, policy
+from tiepdan.core import audit, panels, policy
 from tiepdan.documents import selectors as doc_selectors
+from tiepdan.documents.registerbook import export_xlsx
 from tiepdan.documents.services import may_open
 from tiepdan.organisations.models import AdministrativeUnit
 
-from . import selectors, services
+from . import household_import, selectors, services
 from .forms import BoardRegistrationForm, ContactForm, RegistrationForm, apply_errors, parse_papers
-from .models import CommuneBatch, MatterKind, MatterState
+from .models import CommuneBatch, Contact, MatterKind, MatterState
+from .rules import MAX_ATTACHMENT_BYTES, attachment_problem
 
 
 def _communes_for(user):
@@ -101,8 +103,6 @@ def contact(request):
         else:
             messages.success(request, "Đã ghi nhận liên hệ. Công dân cần gửi đơn bằng văn bản để được đăng ký tiếp.")
             return redirect("intake:contact")
-    from .models import Contact
-
     contacts = policy.visible(request.user, "intake.log_contact", Contact.objects.select_related("recorded_by"))[:30]
     return render(request, "intake/contact.html", {"form": form, "contacts": contacts})
 
@@ -137,10 +137,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def household_template(request):
     """The Excel template of a commune's household list (Form 03/TCD's columns that apply)."""
-    from .household_import import template_xlsx
-
     policy.require(request.user, "intake.register_household")
-    response = HttpResponse(template_xlsx(commune_name=request.user.organisation.name), content_type=XLSX)
+    response = HttpResponse(household_import.template_xlsx(commune_name=request.user.organisation.name), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-ho-dan.xlsx"'
     return response
 
@@ -148,19 +146,17 @@ def household_template(request):
 @login_required
 def import_households(request):
     """Upload a filled template: every household into the commune's list, or none with each problem by row and column."""
-    from .household_import import MAX_IMPORT_BYTES, import_households as do_import
-
     policy.require(request.user, "intake.register_household")
     problems: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             problems = ["Chưa chọn tệp. Hãy chọn tệp Excel (.xlsx) theo mẫu."]
-        elif upload.size > MAX_IMPORT_BYTES:  # refused before reading it into memory
-            problems = [f"Tệp Excel dung lượng {upload.size / 1024 / 1024:.1f} MB, vượt quá {MAX_IMPORT_BYTES // 1024 // 1024} MB. Hãy tách danh sách thành nhiều tệp."]
+        elif upload.size > household_import.MAX_IMPORT_BYTES:  # refused before reading it into memory
+            problems = [f"Tệp Excel dung lượng {upload.size / 1024 / 1024:.1f} MB, vượt quá {household_import.MAX_IMPORT_BYTES // 1024 // 1024} MB. Hãy tách danh sách thành nhiều tệp."]
         else:
             try:
-                matters = do_import(by=request.user, data=upload.read())
+                matters = household_import.import_households(by=request.user, data=upload.read())
             except ValidationError as exc:
                 problems = [m for messages in exc.message_dict.values() for m in messages] if hasattr(exc, "error_dict") else exc.messages
             else:
@@ -246,8 +242,6 @@ def attach(request, pk):
     if upload is None:
         messages.error(request, "Tệp đính kèm: chưa chọn tệp. Hãy chọn tệp PDF, JPEG hoặc PNG.")
         return redirect("intake:matter_detail", pk)
-    from .rules import MAX_ATTACHMENT_BYTES, attachment_problem
-
     if upload.size > MAX_ATTACHMENT_BYTES:  # refused before reading it into memory
         messages.error(request, attachment_problem(upload.name, upload.size, upload.read(16)))
         return redirect("intake:matter_detail", pk)
@@ -278,9 +272,6 @@ def register_book(request):
     policy.require(request.user, "intake.register_book")
     rows = selectors.register_book_rows(request.user)
     if request.GET.get("format") == "xlsx":
-        from tiepdan.core import audit
-        from tiepdan.documents.registerbook import export_xlsx
-
         committee = request.user.province_committee
         audit.record(actor=request.user, action="register_book.export", object_type="intake.petition", object_repr=f"{len(rows)} dòng")
         content = export_xlsx(rows, organisation="Ban Tiếp công dân tỉnh", parent_body=committee.name if committee else "", period=f"Đến ngày {timezone.localdate():%d/%m/%Y}")

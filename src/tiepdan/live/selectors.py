@@ -1,12 +1,12 @@
 """Read queries of the live room shared by the consumer, the views and the console."""
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
 from tiepdan.bridges.models import BridgePoint, ReadinessTest
 from tiepdan.core import policy
+from tiepdan.scheduling.models import AgendaItem
 
 from .access import may_connect
 from .backends import get_backend
@@ -30,12 +30,8 @@ def points_for(user, room: LiveRoom) -> list[RoomPoint]:
 
 
 def agenda_items(room: LiveRoom) -> list:
-    """The session's agenda in order (scheduling.AgendaItem), or [] before scheduling provides one."""
-    try:
-        model = apps.get_model("scheduling", "AgendaItem")
-    except LookupError:
-        return []
-    return list(model.objects.filter(session_id=room.session_id).select_related("matter").order_by("position", "pk"))
+    """The session's agenda in order (scheduling.AgendaItem)."""
+    return list(AgendaItem.objects.filter(session_id=room.session_id).select_related("matter").order_by("position", "pk"))
 
 
 def item_label(item) -> str:

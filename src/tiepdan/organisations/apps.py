@@ -7,4 +7,5 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Cơ quan, đơn vị và cán bộ"
 
     def ready(self):
+        # Here, not at the top: both import organisations' models, which need the app registry ready.
         from . import checks, policy_checks  # noqa: F401  (register the deploy checks and the deputy-authorisation rule)

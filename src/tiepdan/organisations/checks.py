@@ -7,6 +7,9 @@ from __future__ import annotations
 from django.core import checks
 from django.db import DatabaseError, connection
 
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from .models import User
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def demo_accounts_absent(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -15,9 +18,6 @@ def demo_accounts_absent(app_configs=None, **kwargs) -> list[checks.CheckMessage
     Checking the published password on every account would cost a password hash each (half a second);
     other accounts cannot be given it (``password_validation.NotDemoPasswordValidator``).
     """
-    from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-    from .models import User
-
     try:
         if User._meta.db_table not in connection.introspection.table_names():
             return []  # nothing migrated yet: no account at all

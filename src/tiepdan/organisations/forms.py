@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from tiepdan.core.roles import Role
+from tiepdan.core.text import normalise
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label="Tên đăng nhập", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
@@ -61,13 +64,9 @@ class OfficialForm(forms.Form):
     password = forms.CharField(label="Mật khẩu ban đầu", widget=forms.PasswordInput, min_length=10, help_text="Ít nhất 10 ký tự; cán bộ đổi mật khẩu và cài xác thực hai lớp khi đăng nhập lần đầu.")
 
     def __init__(self, *args, organisations=None, **kwargs):
-        from tiepdan.core.roles import Role
-
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["role"].choices = Role.choices
 
     def clean_full_name(self):
-        from tiepdan.core.text import normalise
-
         return normalise(self.cleaned_data["full_name"])

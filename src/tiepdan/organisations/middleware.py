@@ -1,6 +1,7 @@
 """Ask for the second factor on every channel: pages, downloads and htmx fragments here, WebSockets below."""
 from urllib.parse import urlencode, urlsplit
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
@@ -58,8 +59,6 @@ class SecondFactorWebSocketMiddleware:
     async def __call__(self, scope, receive, send):
         user = scope.get("user")
         if user is not None and settings.REQUIRE_SECOND_FACTOR:
-            from channels.db import database_sync_to_async
-
             missing = await database_sync_to_async(_missing_on_socket)(user, scope.get("session"))
             if missing:
                 scope = {**scope, "user": AnonymousUser()}

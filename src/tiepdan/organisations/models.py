@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tiepdan.core.roles import Role
 from tiepdan.core.text import fold
@@ -245,8 +246,6 @@ class EnrolmentCode(models.Model):
         if self.withdrawn_at is not None:
             return "Mã kích hoạt này đã được thay bằng một mã cấp sau. Dùng mã mới nhất, hoặc đề nghị quản trị hệ thống cấp mã mới."
         if now >= self.expires_at:
-            from django.utils import timezone
-
             return f"Mã kích hoạt đã hết hạn lúc {timezone.localtime(self.expires_at):%H:%M ngày %d/%m/%Y}. Đề nghị quản trị hệ thống cấp mã mới."
         return None
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiepdan.core import policy
 
@@ -27,8 +28,6 @@ def visible_people(user) -> QuerySet[User]:
 
 def with_second_factor_state(people: QuerySet[User]) -> QuerySet[User]:
     """Annotate ``has_authenticator`` and ``has_pending_code`` (unused, unexpired) for the administrator's list."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     pending = EnrolmentCode.objects.filter(user=OuterRef("pk"), used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
     return people.annotate(
         has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),

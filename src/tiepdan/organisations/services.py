@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import COMMUNE_ROLES, Role
@@ -88,6 +90,8 @@ def revoke_authorisation(*, by: User, grant: DelegationOfAuthority, reason: str)
 
 def load_administrative_units(province_codes: set[int] | None = None) -> tuple[int, int]:
     """Load all provinces and communes from `vietnam-provinces`; idempotent (updates names, adds what is missing)."""
+    # Here, not at the top: the package's tables of every province and commune take ~50 ms and memory to load,
+    # and only `manage.py load_units` needs them.
     from vietnam_provinces import Province, Ward
 
     with transaction.atomic():
@@ -159,7 +163,6 @@ def issue_enrolment_code(*, by: User | None, person: User, reason: str = "") -> 
     the new code. Any earlier code still unused is withdrawn. ``by`` None is the system
     (``manage.py issue_enrolment_code``, for the first administrator).
     """
-    from django_otp import devices_for_user
 
     if by is not None:
         policy.require(by, "people.issue_enrolment_code", person)
@@ -193,7 +196,6 @@ def redeem_enrolment_code(*, user: User, code: str):
     The authenticator becomes theirs when they enter its first right TOTP code (the second-factor page).
     A refusal is audited too, then raised with what to do next.
     """
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     now = timezone.now()
     with transaction.atomic():

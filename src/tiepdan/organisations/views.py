@@ -22,6 +22,7 @@ from tiepdan.core.roles import Role
 from tiepdan.core.text import fold
 
 from . import selectors, services
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .forms import AuthorisationForm, EnrolmentCodeForm, IssueEnrolmentCodeForm, LoginForm, OfficialForm, SecondFactorForm
 from .home import home_sections
 from .models import DelegationOfAuthority, Organisation, User
@@ -43,8 +44,6 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if settings.ALLOW_DEMO_ACCOUNTS:
-            from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
             ctx["demo_accounts"] = [(u, n, Role(r).label) for u, n, r, _, _ in DEMO_ACCOUNTS]
             ctx["demo_password"] = DEMO_PASSWORD
         return ctx
@@ -88,6 +87,7 @@ def second_factor(request):
             form.add_error("token", "Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới trên ứng dụng.")
     qr_svg = secret = None
     if pending is not None:
+        # Here, not at the top: qrcode takes ~60 ms to import and only this enrolment step draws a code.
         import qrcode
         import qrcode.image.svg
 
