@@ -61,3 +61,13 @@ def test_no_document_or_comment_cites_a_file_outside_the_repository():
             if outside.search(line):  # case-sensitive: docs/LEGAL.md and docs/MEDIA.md are ours
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
     assert found == [], "cite docs/LEGAL.md or docs/MEDIA.md instead:\n" + "\n".join(found)
+
+
+def test_every_public_function_of_a_rules_module_has_its_row_in_legal_md():
+    missing = []
+    for path in sorted((ROOT / "src" / "tiepdan").glob("*/rules.py")):
+        app = path.parent.name
+        for name in re.findall(r"^def ([a-z]\w*)\(", path.read_text(encoding="utf-8"), re.MULTILINE):
+            if f"{app}.rules.{name}" not in LEGAL:
+                missing.append(f"{app}.rules.{name}")
+    assert missing == [], "a rule without its row in docs/LEGAL.md (article, what it does, its test):\n" + "\n".join(missing)
