@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tiepdan.core import panels, policy
 from tiepdan.core.security import media_page
+from tiepdan.core.views_helpers import run_and_redirect
 from tiepdan.notifications.selectors import unread_count
 
 from . import probe, rules, selectors, services
@@ -65,28 +66,21 @@ def point_detail(request, pk):
 def point_update(request, pk):
     point = policy.get_visible_or_404(request.user, "bridges.manage", BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
     form = PointForm(request.POST, point=point)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_point(by=request.user, point=point, reason=data["reason"], address=data["address"], it_contact=data["it_contact"], is_active=data["is_active"])
-            messages.success(request, "Đã lưu thông tin điểm cầu.")
-        except ValidationError as exc:
-            messages.error(request, _message(exc))
-    else:
+    if not form.is_valid():
         messages.error(request, "Thông tin chưa hợp lệ: " + " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("bridges:point_detail", pk=pk)
+        return redirect("bridges:point_detail", pk=pk)
+    data = form.cleaned_data
+    return run_and_redirect(
+        request, lambda: services.update_point(by=request.user, point=point, reason=data["reason"], address=data["address"], it_contact=data["it_contact"], is_active=data["is_active"]),
+        success="Đã lưu thông tin điểm cầu.", redirect_to=("bridges:point_detail", pk))
 
 
 @login_required
 @require_POST
 def equipment_update(request, pk, item_pk):
     item = policy.get_visible_or_404(request.user, None, EquipmentItem.objects.select_related("point__organisation", "point__province_committee"), pk=item_pk, point_id=pk)
-    try:
-        services.set_equipment_state(by=request.user, item=item, state=request.POST.get("state", ""), note=request.POST.get("note", ""))
-        messages.success(request, f"Đã cập nhật: {item.get_kind_display()} – {item.get_state_display()}.")
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
-    return redirect("bridges:point_detail", pk=pk)
+    return run_and_redirect(request, lambda: services.set_equipment_state(by=request.user, item=item, state=request.POST.get("state", ""), note=request.POST.get("note", "")),
+                            success=lambda _: f"Đã cập nhật: {item.get_kind_display()} – {item.get_state_display()}.", redirect_to=("bridges:point_detail", pk))
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tiepdan.core import audit, panels, policy
+from tiepdan.core.views_helpers import run_and_redirect
 from tiepdan.documents import selectors as doc_selectors
 from tiepdan.documents.registerbook import export_xlsx
 from tiepdan.documents.services import may_open
@@ -169,60 +170,41 @@ def import_households(request):
 @require_POST
 def submit_batch(request, pk):
     batch = get_object_or_404(CommuneBatch, pk=pk)
-    try:
-        services.submit_batch(by=request.user, batch=batch)
-        messages.success(request, "Đã gửi danh sách lên Ban Tiếp công dân tỉnh.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("intake:commune_list")
+    return run_and_redirect(request, lambda: services.submit_batch(by=request.user, batch=batch),
+                            success="Đã gửi danh sách lên Ban Tiếp công dân tỉnh.", redirect_to="intake:commune_list")
 
 
 @login_required
 @require_POST
 def return_batch(request, pk):
     batch = get_object_or_404(CommuneBatch, pk=pk)
-    try:
-        services.return_batch(by=request.user, batch=batch, reason=request.POST.get("reason", ""))
-        messages.success(request, f"Đã trả lại danh sách của {batch.commune_committee} để bổ sung.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("intake:commune_list")
+    return run_and_redirect(request, lambda: services.return_batch(by=request.user, batch=batch, reason=request.POST.get("reason", "")),
+                            success=f"Đã trả lại danh sách của {batch.commune_committee} để bổ sung.", redirect_to="intake:commune_list")
 
 
 @login_required
 @require_POST
 def complete(request, pk):
     matter = _matter_or_404(request.user, pk)
-    try:
-        services.complete_matter(by=request.user, matter=matter, summary=request.POST.get("summary", ""), request=request.POST.get("request", matter.request), papers=parse_papers(request.POST.get("papers", "")))
-        messages.success(request, "Đã bổ sung vụ việc. Gửi lại danh sách khi đã bổ sung đủ.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("intake:commune_list")
+    return run_and_redirect(
+        request, lambda: services.complete_matter(by=request.user, matter=matter, summary=request.POST.get("summary", ""), request=request.POST.get("request", matter.request), papers=parse_papers(request.POST.get("papers", ""))),
+        success="Đã bổ sung vụ việc. Gửi lại danh sách khi đã bổ sung đủ.", redirect_to="intake:commune_list")
 
 
 @login_required
 @require_POST
 def consent(request, pk):
     matter = _matter_or_404(request.user, pk)
-    try:
-        services.record_online_consent(by=request.user, matter=matter, consent=request.POST.get("consent") == "1")
-        messages.success(request, "Đã ghi nhận ý kiến của công dân về việc tiếp trực tuyến.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.record_online_consent(by=request.user, matter=matter, consent=request.POST.get("consent") == "1"),
+                            success="Đã ghi nhận ý kiến của công dân về việc tiếp trực tuyến.", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
 @require_POST
 def withdraw(request, pk):
     matter = _matter_or_404(request.user, pk)
-    try:
-        services.withdraw(by=request.user, matter=matter, reason=request.POST.get("reason", ""))
-        messages.success(request, "Đã ghi nhận công dân rút yêu cầu.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.withdraw(by=request.user, matter=matter, reason=request.POST.get("reason", "")),
+                            success="Đã ghi nhận công dân rút yêu cầu.", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
@@ -245,15 +227,10 @@ def attach(request, pk):
     if upload.size > MAX_ATTACHMENT_BYTES:  # refused before reading it into memory
         messages.error(request, attachment_problem(upload.name, upload.size, upload.read(16)))
         return redirect("intake:matter_detail", pk)
-    try:
-        services.add_attachment(
-            by=request.user, petition=matter.petitions.order_by("-received_at").first(), name=upload.name, data=upload.read(),
-            paper_name=request.POST.get("paper_name", ""), paper_state=request.POST.get("paper_state", "bản chụp"),
-        )
-        messages.success(request, f"Đã đính kèm «{upload.name}».")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.add_attachment(
+        by=request.user, petition=matter.petitions.order_by("-received_at").first(), name=upload.name, data=upload.read(),
+        paper_name=request.POST.get("paper_name", ""), paper_state=request.POST.get("paper_state", "bản chụp"),
+    ), success=f"Đã đính kèm «{upload.name}».", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tiepdan.core import audit, policy
 from tiepdan.core.roles import Role
 from tiepdan.core.text import fold
+from tiepdan.core.views_helpers import run_and_redirect
 
 from . import selectors, services
 from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -217,9 +218,5 @@ def authorisations(request):
 @require_POST
 def revoke_authorisation(request, pk):
     grant = policy.get_visible_or_404(request.user, None, DelegationOfAuthority.objects.select_related("chairman__organisation"), pk=pk)
-    try:
-        services.revoke_authorisation(by=request.user, grant=grant, reason=request.POST.get("reason", ""))
-        messages.success(request, "Đã thu hồi ủy quyền.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("authorisations")
+    return run_and_redirect(request, lambda: services.revoke_authorisation(by=request.user, grant=grant, reason=request.POST.get("reason", "")),
+                            success="Đã thu hồi ủy quyền.", redirect_to="authorisations")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tiepdan.core import policy
 from tiepdan.core.roles import Role
+from tiepdan.core.views_helpers import run_and_redirect
 from tiepdan.documents.selectors import documents_about
 from tiepdan.organisations.models import Organisation, User
 
@@ -173,7 +174,12 @@ def session_detail(request, pk):
 
 
 def _back(request, session):
-    return redirect("scheduling_session", pk=session.pk)
+    return redirect(*_page(session))
+
+
+def _page(session) -> tuple:
+    """Where a session's buttons go back to (run_and_redirect's ``redirect_to``)."""
+    return ("scheduling_session", session.pk)
 
 
 @login_required
@@ -193,13 +199,8 @@ def change_status(request, pk):
 @require_POST
 def cancel(request, pk):
     session = _session_for(request, pk, "scheduling.cancel")
-    try:
-        services.cancel_session(by=request.user, session=session, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, "Đã hủy phiên và gửi thông báo cho những người được mời.")
-    return _back(request, session)
+    return run_and_redirect(request, lambda: services.cancel_session(by=request.user, session=session, reason=request.POST.get("reason", "")),
+                            success="Đã hủy phiên và gửi thông báo cho những người được mời.", redirect_to=_page(session))
 
 
 @login_required
@@ -207,13 +208,8 @@ def cancel(request, pk):
 def assign_chair(request, pk):
     session = _session_for(request, pk, "scheduling.assign_chair")
     chair = get_object_or_404(User, pk=request.POST.get("chair") or 0)
-    try:
-        services.assign_chair(by=request.user, session=session, chair=chair)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Người chủ trì: {chair}.")
-    return _back(request, session)
+    return run_and_redirect(request, lambda: services.assign_chair(by=request.user, session=session, chair=chair),
+                            success=f"Người chủ trì: {chair}.", redirect_to=_page(session))
 
 
 @login_required
@@ -221,13 +217,8 @@ def assign_chair(request, pk):
 def assign_minute_taker(request, pk):
     session = _session_for(request, pk, "scheduling.plan")
     person = get_object_or_404(User, pk=request.POST.get("minute_taker") or 0)
-    try:
-        services.assign_minute_taker(by=request.user, session=session, minute_taker=person)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Người ghi biên bản: {person}.")
-    return _back(request, session)
+    return run_and_redirect(request, lambda: services.assign_minute_taker(by=request.user, session=session, minute_taker=person),
+                            success=f"Người ghi biên bản: {person}.", redirect_to=_page(session))
 
 
 @login_required
@@ -236,13 +227,8 @@ def invite(request, pk):
     session = _session_for(request, pk, "scheduling.plan")
     organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
     role = PointRole.OBSERVER if organisation.kind == Organisation.Kind.CENTRAL_BOARD else PointRole.COMPONENT
-    try:
-        services.invite_organisation(by=request.user, session=session, organisation=organisation, role=role)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Đã mời {organisation} tham gia phiên.")
-    return _back(request, session)
+    return run_and_redirect(request, lambda: services.invite_organisation(by=request.user, session=session, organisation=organisation, role=role),
+                            success=f"Đã mời {organisation} tham gia phiên.", redirect_to=_page(session))
 
 
 @login_required
@@ -341,13 +327,9 @@ def reorder(request, pk, item_pk):
 @require_POST
 def send_invitations(request, pk):
     session = _session_for(request, pk, "scheduling.plan")
-    try:
-        issued = invitations.send_invitations(by=request.user, session=session, late_reason=request.POST.get("late_reason", ""))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Đã ban hành thông báo lịch và {len(issued) - 1} giấy mời; đã gửi thư điện tử cho người có địa chỉ.")
-    return _back(request, session)
+    return run_and_redirect(request, lambda: invitations.send_invitations(by=request.user, session=session, late_reason=request.POST.get("late_reason", "")),
+                            success=lambda issued: f"Đã ban hành thông báo lịch và {len(issued) - 1} giấy mời; đã gửi thư điện tử cho người có địa chỉ.",
+                            redirect_to=_page(session))
 
 
 @login_required

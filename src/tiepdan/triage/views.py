@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
+from tiepdan.core.views_helpers import run_and_redirect
 from tiepdan.intake import selectors as intake_selectors
 
 from . import selectors, services
@@ -24,10 +25,6 @@ def _matter(request, pk):
     return matter
 
 
-def _fail(request, exc: ValidationError):
-    messages.error(request, " ".join(exc.messages))
-
-
 @login_required
 @require_POST
 def classify(request, pk):
@@ -36,12 +33,8 @@ def classify(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("intake:matter_detail", pk)
-    try:
-        services.classify(by=request.user, matter=matter, **form.cleaned_data)
-        messages.success(request, "Đã phân loại vụ việc.")
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.classify(by=request.user, matter=matter, **form.cleaned_data),
+                            success="Đã phân loại vụ việc.", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
@@ -49,39 +42,27 @@ def classify(request, pk):
 def propose(request, pk):
     matter = _matter(request, pk)
     form = ProposeForm(request.POST, grounds=())
-    if form.is_valid():
-        try:
-            services.propose(by=request.user, matter=matter, **form.cleaned_data)
-            messages.success(request, "Đã đề xuất Chủ tịch UBND tỉnh tiếp trực tuyến.")
-        except ValidationError as exc:
-            _fail(request, exc)
-    else:
+    if not form.is_valid():
         messages.error(request, "Đề xuất: hãy chọn căn cứ và nêu lý do.")
-    return redirect("intake:matter_detail", pk)
+        return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.propose(by=request.user, matter=matter, **form.cleaned_data),
+                            success="Đã đề xuất Chủ tịch UBND tỉnh tiếp trực tuyến.", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
 @require_POST
 def decline(request, pk):
     matter = _matter(request, pk)
-    try:
-        services.decline(by=request.user, matter=matter, reason=request.POST.get("reason", ""), advice=request.POST.get("advice", ""))
-        messages.success(request, "Đã ghi nhận không đề xuất; văn bản trả lời công dân đã sẵn sàng (DOCX, PDF).")
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.decline(by=request.user, matter=matter, reason=request.POST.get("reason", ""), advice=request.POST.get("advice", "")),
+                            success="Đã ghi nhận không đề xuất; văn bản trả lời công dân đã sẵn sàng (DOCX, PDF).", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
 @require_POST
 def return_matter(request, pk):
     matter = _matter(request, pk)
-    try:
-        services.return_for_completion(by=request.user, matter=matter, reason=request.POST.get("reason", ""))
-        messages.success(request, "Đã trả lại vụ việc để bổ sung.")
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.return_for_completion(by=request.user, matter=matter, reason=request.POST.get("reason", "")),
+                            success="Đã trả lại vụ việc để bổ sung.", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
@@ -89,24 +70,18 @@ def return_matter(request, pk):
 def link_repeat(request, pk):
     matter = _matter(request, pk)
     original = _matter(request, int(request.POST.get("original", "0") or 0))
-    try:
-        services.link_repeat(by=request.user, matter=matter, original=original, new_facts=request.POST.get("new_facts", ""), reason=request.POST.get("reason", ""))
-        messages.success(request, f"Đã ghi nhận vụ việc lặp lại {original}.")
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(
+        request, lambda: services.link_repeat(by=request.user, matter=matter, original=original, new_facts=request.POST.get("new_facts", ""), reason=request.POST.get("reason", "")),
+        success=f"Đã ghi nhận vụ việc lặp lại {original}.", redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
 @require_POST
 def refuse(request, pk):
     matter = _matter(request, pk)
-    try:
-        finding = services.issue_refusal_notice(by=request.user, matter=matter)
-        messages.success(request, f"Đã ban hành Thông báo từ chối tiếp công dân số {finding.refusal_document.number} (Mẫu 01/TCD).")
-    except ValidationError as exc:
-        _fail(request, exc)
-    return redirect("intake:matter_detail", pk)
+    return run_and_redirect(request, lambda: services.issue_refusal_notice(by=request.user, matter=matter),
+                            success=lambda finding: f"Đã ban hành Thông báo từ chối tiếp công dân số {finding.refusal_document.number} (Mẫu 01/TCD).",
+                            redirect_to=("intake:matter_detail", pk))
 
 
 @login_required
