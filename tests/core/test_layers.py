@@ -51,3 +51,10 @@ def test_the_check_tells_a_reasoned_import_from_a_hidden_one():
     assert imports_inside_functions_without_a_reason(SRC / "x.py", hidden) == ["tiepdan/x.py:2"]
     assert imports_inside_functions_without_a_reason(SRC / "x.py", reasoned) == []
 
+
+
+def test_no_app_looks_up_another_apps_model_by_name():
+    """``apps.get_model("scheduling", ...)`` hides a dependency from the contract; core.labels' lookup of any audited type by its stored name is the one use."""
+    pattern = re.compile(r"""apps\.get_model\(\s*["']""")
+    found = [f"{path.relative_to(SRC.parent)}:{n}" for path, text in _sources() for n, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+    assert found == []

@@ -5,7 +5,6 @@ import datetime as dt
 import json
 import secrets
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tiepdan.core import policy
 from tiepdan.core.security import media_page
+from tiepdan.scheduling.models import AgendaItem, ReceptionSession
 
 from . import selectors, services
 from .backends.janus import browser_ws_url
@@ -51,8 +51,7 @@ def room_list(request):
     rooms = selectors.rooms_for(request.user)[:50]
     openable = []
     if policy.can(request.user, "live.open"):
-        Session = apps.get_model("scheduling", "ReceptionSession")
-        qs = policy.visible(request.user, "live.open", Session.objects.exclude(status__in=["closed", "cancelled"]).filter(live_room__isnull=True))
+        qs = policy.visible(request.user, "live.open", ReceptionSession.objects.exclude(status__in=["closed", "cancelled"]).filter(live_room__isnull=True))
         openable = list(qs.exclude(in_person_only=True).order_by("date")[:20])
     return render(request, "live/room_list.html", {"rooms": rooms, "openable": openable})
 
@@ -60,8 +59,7 @@ def room_list(request):
 @login_required
 @require_POST
 def open_room(request, session_id):
-    Session = apps.get_model("scheduling", "ReceptionSession")
-    session = policy.get_visible_or_404(request.user, None, Session.objects, pk=session_id)
+    session = policy.get_visible_or_404(request.user, None, ReceptionSession.objects, pk=session_id)
     try:
         room = services.open_room(by=request.user, session=session)
     except (PermissionDenied, ValidationError) as exc:
@@ -187,7 +185,7 @@ def minutes(request, room_id):
         policy.get_visible_or_404(request.user, "live.view", LiveRoom.objects, pk=room.pk)
         return JsonResponse({"error": "Chưa có vụ việc nào đang được tiếp; bắt đầu một vụ việc để ghi biên bản."}, status=404)
     # Minutes are read by the matter's own people (core.policy "live.read_minutes"), not by all who see the room.
-    policy.get_visible_or_404(request.user, "live.read_minutes", apps.get_model("scheduling", "AgendaItem").objects.select_related("session__minute_taker__organisation", "session__province_committee"), pk=record.agenda_item_id)
+    policy.get_visible_or_404(request.user, "live.read_minutes", AgendaItem.objects.select_related("session__minute_taker__organisation", "session__province_committee"), pk=record.agenda_item_id)
     if request.method == "POST":
         fields = {k: v for k, v in data.get("fields", {}).items()}
         try:
