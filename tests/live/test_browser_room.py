@@ -120,6 +120,15 @@ def test_chair_mutes_and_removes_a_point_and_the_others_see_it(make_session, off
     chair.locator(f'#points-table tr[data-point="{halls[0].pk}"] .status', has_text="Đã bị mời ra").wait_for()
     second.wait_for_function("() => window.tiepdanRoom.backend.peerConnections().length === 1")
 
+    # The chair's override, saying why: the removed hall comes back through the lobby and is admitted again.
+    chair.once("dialog", lambda d: d.accept("Công dân cam kết giữ trật tự"))
+    chair.locator(f'#points-table tr[data-point="{halls[0].pk}"]').get_by_role("button", name="Cho trở lại phòng chờ").click()
+    chair.locator(f'#points-table tr[data-point="{halls[0].pk}"] .status', has_text="Đang chờ được cho vào").wait_for()
+    first.reload()  # a page that was in the room joins again by itself
+    first.get_by_text("Vui lòng chờ người chủ trì cho vào phiên").wait_for()
+    _admit(chair, halls[0])
+    _wait_decoding(second, peers=2)
+
 
 def test_a_reloaded_point_is_back_within_ten_seconds(make_session, official, new_page, login):
     room, halls, tokens = _open_room(make_session, official, communes=1)
