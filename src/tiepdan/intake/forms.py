@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
 from tiepdan.organisations.models import AdministrativeUnit
@@ -11,17 +10,6 @@ from . import rules
 from .models import Contact, MatterKind, SubjectArea
 from .services import CitizenData, MatterData, RepresentativeData, received_moment
 
-# Django's own message for a NUL byte is English and has no Vietnamese translation.
-_NO_NUL = ProhibitNullCharactersValidator(message="Có ký tự NUL (ký tự rỗng, không in được) trong ô này. Hãy gõ lại nội dung, không dán từ tệp nhị phân.")
-
-
-class VietnameseForm(forms.Form):
-    """A form whose every text field refuses the NUL byte in Vietnamese."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.validators = [_NO_NUL if isinstance(v, ProhibitNullCharactersValidator) else v for v in field.validators]
 
 PAPER_STATE_CHOICES = [("bản chụp", "Bản chụp"), ("bản sao có chứng thực", "Bản sao có chứng thực"), ("bản sao", "Bản sao"), ("bản chính", "Bản chính")]
 
@@ -40,7 +28,7 @@ def parse_papers(text: str) -> list[dict]:
     return papers
 
 
-class RegistrationForm(VietnameseForm):
+class RegistrationForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     id_number = forms.CharField(label="Số CCCD (12 chữ số)", max_length=20)
     date_of_birth = forms.DateField(label="Ngày sinh", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Ngày sinh: hãy nhập đúng dạng ngày/tháng/năm."})
@@ -123,7 +111,7 @@ class BoardRegistrationForm(RegistrationForm):
         return citizen, matter
 
 
-class RepresentativeForm(VietnameseForm):
+class RepresentativeForm(forms.Form):
     """One other representative of a delegation (Decree 154/2026 Art. 12: name, identity paper, address)."""
 
     full_name = forms.CharField(label="họ tên", max_length=150, required=False)
@@ -144,7 +132,7 @@ class _RepresentativeRows(forms.BaseFormSet):
 RepresentativeFormSet = forms.formset_factory(RepresentativeForm, formset=_RepresentativeRows, extra=4, max_num=4, validate_max=True)
 
 
-class ContactForm(VietnameseForm):
+class ContactForm(forms.Form):
     medium = forms.ChoiceField(label="Hình thức", choices=Contact.Medium.choices)
     person_name = forms.CharField(label="Người liên hệ", max_length=150)
     reach = forms.CharField(label="Số điện thoại / thư điện tử", max_length=150, required=False)
