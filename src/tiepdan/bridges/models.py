@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tiepdan.core.policy import LiesWithParent
 from tiepdan.core.text import fold
 
 
@@ -94,7 +95,7 @@ class EquipmentState(models.TextChoices):
     MISSING = "missing", "Chưa có"
 
 
-class EquipmentItem(models.Model):
+class EquipmentItem(LiesWithParent, models.Model):
     """One line of a point's equipment checklist, with its state."""
 
     point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="equipment")
@@ -104,25 +105,19 @@ class EquipmentItem(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    jurisdiction_parent = "point"
+
     class Meta:
         ordering = ["point", "kind"]
         verbose_name = "thiết bị điểm cầu"
         verbose_name_plural = "thiết bị điểm cầu"
         constraints = [models.UniqueConstraint(fields=["point", "kind"], name="one_item_per_kind_per_point")]
 
-    @property
-    def jurisdiction_path(self) -> str:
-        return self.point.jurisdiction_path
-
-    @property
-    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
-        return self.point.extra_jurisdiction_paths
-
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_state_display()}"
 
 
-class ReadinessTest(models.Model):
+class ReadinessTest(LiesWithParent, models.Model):
     """Kiểm tra kết nối: one run of the readiness test from the point's own browser.
 
     Uplink is what the server received (bytes over time); downlink, what the
@@ -148,20 +143,13 @@ class ReadinessTest(models.Model):
 
     jurisdiction_lookups = ["point__organisation", "point__province_committee"]
     jurisdiction_lookup = "point__organisation"
+    jurisdiction_parent = "point"
 
     class Meta:
         ordering = ["-ran_at"]
         verbose_name = "kiểm tra kết nối"
         verbose_name_plural = "kiểm tra kết nối"
         indexes = [models.Index(fields=["point", "-ran_at"], name="readiness_point_latest")]
-
-    @property
-    def jurisdiction_path(self) -> str:
-        return self.point.jurisdiction_path
-
-    @property
-    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
-        return self.point.extra_jurisdiction_paths
 
     def __str__(self) -> str:
         return f"{self.point}: {self.verdict}"

@@ -175,6 +175,24 @@ def jurisdiction_root_path(user) -> str:
     return user.scope_path
 
 
+class LiesWithParent:
+    """A row that lies where its parent lies: ``jurisdiction_parent`` names the field (``"point"``).
+
+    Equipment, readiness tests, join links and devices are seen by whoever sees their point, so they
+    answer ``in_jurisdiction`` with the point's paths rather than each repeating the two properties.
+    """
+
+    jurisdiction_parent = ""
+
+    @property
+    def jurisdiction_path(self) -> str:
+        return getattr(self, self.jurisdiction_parent).jurisdiction_path
+
+    @property
+    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
+        return getattr(self, self.jurisdiction_parent).extra_jurisdiction_paths
+
+
 def in_jurisdiction(user, obj) -> bool:
     path = getattr(obj, "jurisdiction_path", None)
     if path is None:

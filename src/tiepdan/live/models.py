@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from tiepdan.core.policy import LiesWithParent
+
 
 class Backend(models.TextChoices):
     MESH = "mesh", "Kết nối trực tiếp (tối đa 4 điểm cầu)"
@@ -123,7 +125,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class JoinLink(models.Model):
+class JoinLink(LiesWithParent, models.Model):
     """Đường dẫn tham gia: a one-time token for one point of one session.
 
     A commune hall's PC needs no official's password: the link is opened in one
@@ -144,18 +146,12 @@ class JoinLink(models.Model):
     # link again while it is valid (a reload, a crash); any other browser is still refused.
     device_hash = models.CharField(max_length=64, blank=True)
 
+    jurisdiction_parent = "point"
+
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = "đường dẫn tham gia"
         verbose_name_plural = "đường dẫn tham gia"
-
-    @property
-    def jurisdiction_path(self) -> str:
-        return self.point.jurisdiction_path
-
-    @property
-    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
-        return self.point.extra_jurisdiction_paths
 
     def refusal(self, now) -> str | None:
         """Why this link cannot be used now, in Vietnamese, or None."""
@@ -180,7 +176,7 @@ class DeviceRole(models.TextChoices):
     OBSERVER = "observer", "Theo dõi (không truyền hình ảnh)"
 
 
-class RoomDevice(models.Model):
+class RoomDevice(LiesWithParent, models.Model):
     """One browser connected at a point: its role, who sits at it, since when.
 
     Only the device holding ``media`` publishes the point's camera and microphone and
@@ -202,6 +198,8 @@ class RoomDevice(models.Model):
     connected_at = models.DateTimeField("vào lúc")
     left_at = models.DateTimeField("rời lúc", null=True, blank=True)
 
+    jurisdiction_parent = "point"
+
     class Meta:
         ordering = ["point", "connected_at", "pk"]
         verbose_name = "thiết bị tại điểm cầu"
@@ -210,14 +208,6 @@ class RoomDevice(models.Model):
             models.UniqueConstraint(fields=["point"], condition=Q(media=True, left_at__isnull=True), name="one_media_device_per_point"),
             models.CheckConstraint(condition=Q(media=False) | Q(role__in=["media", "console"]), name="only_media_or_console_devices_publish"),
         ]
-
-    @property
-    def jurisdiction_path(self) -> str:
-        return self.point.jurisdiction_path
-
-    @property
-    def extra_jurisdiction_paths(self) -> tuple[str, ...]:
-        return self.point.extra_jurisdiction_paths
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} tại {self.point}"
