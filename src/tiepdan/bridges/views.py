@@ -1,6 +1,7 @@
 """Thin views: ask the policy, call a service or a selector, render."""
 from __future__ import annotations
 
+import functools
 import json
 
 from asgiref.sync import sync_to_async
@@ -100,7 +101,7 @@ def create_commune_points(request):
 @login_required
 @media_page()
 def readiness_test(request, pk):
-    point = policy.get_visible_or_404(request.user, "bridges.run_test", BridgePoint.objects.select_related("organisation", "province_committee"), pk=pk)
+    point = _point_for_test(request.user, pk)
     return render(request, "bridges/readiness_test.html", {"point": point})
 
 
@@ -126,13 +127,22 @@ async def _authorised_point(request, pk):
     return user, point, None
 
 
-async def probe_offer(request, pk):
+def _test_endpoint(view):
+    """A POST from the point's own browser, signed in and allowed to test that point: ``view(request, user, point)``."""
+
+    @functools.wraps(view)
+    async def endpoint(request, pk):
+        if request.method != "POST":
+            return _json_error("Chỉ nhận yêu cầu POST.", 405)
+        user, point, error = await _authorised_point(request, pk)
+        return error or await view(request, user, point)
+
+    return endpoint
+
+
+@_test_endpoint
+async def probe_offer(request, user, point):
     """The browser's SDP offer in, the server peer's answer and the burst limits out."""
-    if request.method != "POST":
-        return _json_error("Chỉ nhận yêu cầu POST.", 405)
-    user, point, error = await _authorised_point(request, pk)
-    if error:
-        return error
     try:
         body = json.loads(request.body)
         sdp, sdp_type = body["sdp"], body.get("type", "offer")
@@ -154,13 +164,9 @@ def _number(value, *, low: float = 0, high: float = 10_000_000) -> float | None:
     return float(value) if low <= value <= high else None
 
 
-async def probe_result(request, pk):
+@_test_endpoint
+async def probe_result(request, user, point):
     """Store the test: the uplink and "connected" as the server saw them, the rest from the browser."""
-    if request.method != "POST":
-        return _json_error("Chỉ nhận yêu cầu POST.", 405)
-    user, point, error = await _authorised_point(request, pk)
-    if error:
-        return error
     try:
         body = json.loads(request.body)
         if not isinstance(body, dict):

@@ -50,25 +50,21 @@ def working_day_on_or_after(day: dt.date, cal: holidays.HolidayBase | None = Non
 
 def working_days_before(day: dt.date, n: int, cal: holidays.HolidayBase | None = None) -> dt.date:
     """The ``n``-th working day before ``day`` (``day`` itself not counted; n ≥ 1)."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    cal = _calendar_around(day, cal)
-    current = day
-    while n:
-        current -= dt.timedelta(days=1)
-        if cal.is_working_day(current):
-            n -= 1
-    return current
+    return _nth_working_day(day, n, -1, cal)
 
 
 def working_days_after(day: dt.date, n: int, cal: holidays.HolidayBase | None = None) -> dt.date:
     """The ``n``-th working day after ``day`` (``day`` itself not counted; n ≥ 1)."""
+    return _nth_working_day(day, n, +1, cal)
+
+
+def _nth_working_day(day: dt.date, n: int, direction: int, cal: holidays.HolidayBase | None) -> dt.date:
     if n < 1:
         raise ValueError("n must be at least 1")
     cal = _calendar_around(day, cal)
     current = day
     while n:
-        current += dt.timedelta(days=1)
+        current += dt.timedelta(days=direction)
         if cal.is_working_day(current):
             n -= 1
     return current
