@@ -133,6 +133,17 @@ def official(demo):
 
 
 @pytest.fixture
+def client_as(client, official):
+    """``client_as("bantcd")`` → Django's test client signed in as that demo official."""
+
+    def sign_in(username):
+        client.force_login(official(username))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def make_official(db):
     """Create an official with a role in an organisation, through the real service."""
     from tiepdan.organisations.services import create_official

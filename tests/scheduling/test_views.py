@@ -10,17 +10,8 @@ from tiepdan.scheduling.models import ReceptionSession, SessionKind
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_for(client, official):
-    def make(username):
-        client.force_login(official(username))
-        return client
-
-    return make
-
-
-def test_board_sees_the_calendar_by_month_and_a_session_page(client_for, sessions):
-    c = client_for("bantcd")
+def test_board_sees_the_calendar_by_month_and_a_session_page(client_as, sessions):
+    c = client_as("bantcd")
     page = c.get("/lich-tiep/?show=all").content.decode()
     assert "Tháng 12/2026" in page and "15/12/2026" in page and "Lập lịch phiên định kỳ" in page
     detail = c.get(f"/lich-tiep/{sessions[1].pk}/").content.decode()
@@ -30,19 +21,19 @@ def test_board_sees_the_calendar_by_month_and_a_session_page(client_for, session
     assert "Kiểm tra kết nối đạt trước</dt><dd>15:00 14/12/2026" in detail
 
 
-def test_generate_button_creates_the_coming_sessions(client_for, demo):
-    c = client_for("bantcd")
+def test_generate_button_creates_the_coming_sessions(client_as, demo):
+    c = client_as("bantcd")
     response = c.post("/lich-tiep/lap-lich/", follow=True)
     assert "Đã lập lịch các phiên định kỳ" in response.content.decode()
     assert ReceptionSession.objects.filter(kind=SessionKind.PERIODIC).count() == 3
 
 
-def test_a_department_officer_cannot_generate(client_for, demo):
-    assert client_for("sonnmt").post("/lich-tiep/lap-lich/").status_code == 403
+def test_a_department_officer_cannot_generate(client_as, demo):
+    assert client_as("sonnmt").post("/lich-tiep/lap-lich/").status_code == 403
 
 
-def test_ad_hoc_form_creates_a_session_with_its_reason(client_for, demo):
-    c = client_for("bantcd")
+def test_ad_hoc_form_creates_a_session_with_its_reason(client_as, demo):
+    c = client_as("bantcd")
     day = dt.date.today() + dt.timedelta(days=3)
     response = c.post("/lich-tiep/dot-xuat/", {"date": day.isoformat(), "starts": "08:00", "ends": "10:00", "reason": "urgent_complex", "note": "Đoàn đông người về đất đai"}, follow=True)
     assert response.status_code == 200
@@ -56,19 +47,19 @@ def test_another_provinces_board_gets_not_found(client, sessions, other_province
     assert client.get(f"/lich-tiep/{sessions[0].pk}/").status_code == 404
 
 
-def test_change_time_page_sends_the_notice(client_for, sessions, monkeypatch, official, demo):
+def test_change_time_page_sends_the_notice(client_as, sessions, monkeypatch, official, demo):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 11, 2))
     services.invite_organisation(by=official("bantcd"), session=sessions[2], organisation=demo["commune"])
-    c = client_for("bantcd")
+    c = client_as("bantcd")
     response = c.post(f"/lich-tiep/{sessions[1].pk}/doi-lich/", {"date": "2026-12-17", "starts": "14:00", "ends": "16:30", "location": "Trụ sở Ban Tiếp công dân tỉnh", "reason": "Lãnh đạo họp Trung ương"}, follow=True)
     page = response.content.decode()
     assert "Đã đổi lịch" in page and "Lãnh đạo họp Trung ương" in page
     assert sessions[1].change_notices.count() == 1
     # The invited commune's chairman sees the change on their calendar page (in-app), not only by e-mail.
-    chutichxa = client_for("chutichxa").get("/lich-tiep/").content.decode()
+    chutichxa = client_as("chutichxa").get("/lich-tiep/").content.decode()
     assert "Thay đổi lịch gần đây" not in chutichxa  # not invited to this session
     services.change_time_or_place(by=official("bantcd"), session=sessions[2], date=dt.date(2027, 1, 18), starts=dt.time(14), ends=dt.time(17), location="Trụ sở Ban Tiếp công dân tỉnh", reason="Trùng lịch họp tỉnh")
-    chutichxa = client_for("chutichxa").get("/lich-tiep/").content.decode()
+    chutichxa = client_as("chutichxa").get("/lich-tiep/").content.decode()
     assert "Thay đổi lịch gần đây" in chutichxa and "Trùng lịch họp tỉnh" in chutichxa
 
 
@@ -85,8 +76,8 @@ def test_ical_feed_by_secret_token_without_login(client, sessions, official):
     assert client.get("/lich-tiep/ics/sai-ma.ics").status_code == 404
 
 
-def test_rotating_the_feed_retires_the_old_address(client_for, sessions, official):
-    c = client_for("bantcd")
+def test_rotating_the_feed_retires_the_old_address(client_as, sessions, official):
+    c = client_as("bantcd")
     old = services.calendar_feed_for(by=official("bantcd")).token
     c.post("/lich-tiep/lich-cua-don-vi/")
     assert c.get(f"/lich-tiep/ics/{old}.ics").status_code == 404
@@ -99,14 +90,14 @@ def test_a_commune_feed_shows_only_sessions_it_takes_part_in(client, sessions, o
     assert body.count("BEGIN:VEVENT") == 1 and "DTSTART:20270115T070000Z" in body
 
 
-def test_session_page_reorders_the_agenda_with_htmx_and_shows_the_documents(client_for, sessions, approved_matter, demo):
+def test_session_page_reorders_the_agenda_with_htmx_and_shows_the_documents(client_as, sessions, approved_matter, demo):
     from tiepdan.organisations.models import AdministrativeUnit
     from tiepdan.scheduling.rules import VN_TZ
 
     unit = AdministrativeUnit.objects.filter(parent=demo["committee"].unit).order_by("code").first()
     first = approved_matter(unit, dt.datetime(2026, 11, 3, 9, tzinfo=VN_TZ), name="Hoàng Văn Páo")
     second = approved_matter(unit, dt.datetime(2026, 11, 3, 10, tzinfo=VN_TZ), name="Nông Thị Lụa")
-    c = client_for("bantcd")
+    c = client_as("bantcd")
     session = sessions[1]
     c.post(f"/lich-tiep/{session.pk}/chuong-trinh/xep/")
     item = session.agenda_items.get(matter=second)
@@ -120,20 +111,20 @@ def test_session_page_reorders_the_agenda_with_htmx_and_shows_the_documents(clie
     assert first.agenda_items.get().position == 2
 
 
-def test_settings_page_changes_the_day_and_refuses_fewer_notice_days(client_for, demo):
+def test_settings_page_changes_the_day_and_refuses_fewer_notice_days(client_as, demo):
     from tiepdan.scheduling.models import ReceptionSettings
 
-    c = client_for("bantcd")
+    c = client_as("bantcd")
     form = {"day_of_month": "20", "online_starts": "08:00", "online_ends": "11:00", "capacity_seats": "12", "notice_working_days": "5", "test_deadline_hour": "15", "months_ahead": "3", "location": "Trụ sở Ban Tiếp công dân tỉnh", "central_point": ""}
     assert c.post("/lich-tiep/cau-hinh/", form).status_code == 302
     conf = ReceptionSettings.objects.get(province_committee=demo["committee"])
     assert (conf.day_of_month, conf.capacity_seats, conf.online_starts.hour) == (20, 12, 8)
     refused = c.post("/lich-tiep/cau-hinh/", {**form, "notice_working_days": "3"})
     assert refused.status_code == 200 and "ít nhất 5 ngày làm việc" in refused.content.decode()
-    assert client_for("sonnmt").get("/lich-tiep/cau-hinh/").status_code == 403
+    assert client_as("sonnmt").get("/lich-tiep/cau-hinh/").status_code == 403
 
 
-def test_session_page_queries_do_not_grow_with_the_agenda(client_for, sessions, approved_matter, demo, official):
+def test_session_page_queries_do_not_grow_with_the_agenda(client_as, sessions, approved_matter, demo, official):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -142,7 +133,7 @@ def test_session_page_queries_do_not_grow_with_the_agenda(client_for, sessions, 
     from tiepdan.scheduling.rules import VN_TZ
 
     units = list(AdministrativeUnit.objects.filter(parent=demo["committee"].unit).order_by("code")[:4])
-    c = client_for("bantcd")
+    c = client_as("bantcd")
 
     def queries_for(session):
         with CaptureQueriesContext(connection) as captured:
@@ -160,8 +151,8 @@ def test_session_page_queries_do_not_grow_with_the_agenda(client_for, sessions, 
     assert queries_for(sessions[1]) <= small + 2
 
 
-def test_the_calendar_flags_sessions_past_their_notice_deadline_without_invitations(client_for, sessions, monkeypatch):
-    c = client_for("bantcd")
+def test_the_calendar_flags_sessions_past_their_notice_deadline_without_invitations(client_as, sessions, monkeypatch):
+    c = client_as("bantcd")
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: dt.date(2026, 12, 9))  # the deadline for 15 Dec was 8 Dec
     page = c.get("/lich-tiep/").content.decode()
     assert page.count("Quá hạn gửi giấy mời") == 1
@@ -169,7 +160,7 @@ def test_the_calendar_flags_sessions_past_their_notice_deadline_without_invitati
     assert "Quá hạn gửi giấy mời" not in c.get("/lich-tiep/").content.decode()
 
 
-def test_a_commune_officer_sees_only_its_own_citizens_on_every_part_of_a_session_page(client_for, sessions, approved_matter, demo):
+def test_a_commune_officer_sees_only_its_own_citizens_on_every_part_of_a_session_page(client_as, sessions, approved_matter, demo):
     from tiepdan.bridges import services as bridges
     from tiepdan.organisations.models import AdministrativeUnit
     from tiepdan.scheduling import agenda
@@ -188,7 +179,7 @@ def test_a_commune_officer_sees_only_its_own_citizens_on_every_part_of_a_session
     agenda.fill_agenda(by=None, session=session)
     secrets = [theirs.citizen.full_name, theirs.summary, carried.citizen.full_name, carried.summary]
 
-    c = client_for("canboxa")
+    c = client_as("canboxa")
     pages = {
         "page": c.get(f"/lich-tiep/{session.pk}/").content.decode(),
         "readiness": c.get(f"/lich-tiep/{session.pk}/diem-cau/").content.decode(),
@@ -200,9 +191,9 @@ def test_a_commune_officer_sees_only_its_own_citizens_on_every_part_of_a_session
     assert "và 1 vụ việc của các điểm cầu khác" in pages["page"]  # theirs, counted
     assert "1 vụ việc của các điểm cầu khác" in pages["page"].split('id="carried-out"')[1]  # carried, counted
     # The department invited for one matter sees that matter, not the rest.
-    dept = client_for("sonnmt").get(f"/lich-tiep/{session.pk}/").content.decode()
+    dept = client_as("sonnmt").get(f"/lich-tiep/{session.pk}/").content.decode()
     assert theirs.citizen.full_name in dept and mine.citizen.full_name not in dept and carried.citizen.full_name not in dept
     # The Board and the province's inspectors see every citizen.
     for username in ("bantcd", "thanhtra"):
-        html = client_for(username).get(f"/lich-tiep/{session.pk}/").content.decode()
+        html = client_as(username).get(f"/lich-tiep/{session.pk}/").content.decode()
         assert all(s in html for s in [mine.citizen.full_name, *secrets]) and "các điểm cầu khác" not in html
