@@ -8,10 +8,7 @@ from tiepdan.intake.models import CommuneBatch, Matter, MatterState
 def test_commune_batch_to_board_back_for_completion_and_to_chairmans_approval(demo, new_page, login, assert_accessible):
     commune = login(new_page(), "canboxa")
     commune.goto("/vu-viec/danh-sach-xa/")
-    commune.get_by_label("Họ và tên").fill("Hoàng Văn Páo")
-    commune.get_by_label("Số CCCD (12 chữ số)").fill("020058004711")
-    commune.get_by_label("Ngày sinh").fill("1958-04-02")
-    commune.get_by_label("Địa chỉ (thôn, bản, số nhà)").fill("Thôn Nà Lầu")
+    _fill_citizen(commune, name="Hoàng Văn Páo", id_number="020058004711", born="1958-04-02", address="Thôn Nà Lầu")
     commune.get_by_label("Loại vụ việc").select_option("complaint")
     commune.get_by_label("Lĩnh vực").select_option("land")
     commune.get_by_label("Tóm tắt nội dung").fill("Khiếu nại quyết định thu hồi đất làm đường tránh, giá bồi thường thấp.")
@@ -108,11 +105,8 @@ def test_a_commune_imports_its_list_from_excel_refused_whole_then_taken_whole(de
 def test_a_delegation_is_registered_with_its_representatives_on_the_page(demo, new_page, login, assert_accessible):
     board = login(new_page(), "bantcd")
     board.goto("/vu-viec/dang-ky/")
-    board.get_by_label("Họ và tên").fill("Lộc Văn Thắng")
-    board.get_by_label("Số CCCD (12 chữ số)").fill("020068123456")
-    board.get_by_label("Ngày sinh").fill("1968-05-01")
+    _fill_citizen(board, name="Lộc Văn Thắng", id_number="020068123456", born="1968-05-01", address="Thôn Nà Pàn")
     board.get_by_label("Xã, phường nơi cư trú").select_option(index=1)
-    board.get_by_label("Địa chỉ (thôn, bản, số nhà)").fill("Thôn Nà Pàn")
     board.get_by_label("Loại vụ việc").select_option("complaint")
     board.get_by_label("Tóm tắt nội dung").fill("Mười hai hộ khiếu nại việc thu hồi đất làm đường tránh, giá bồi thường thấp.")
     board.get_by_label("Số người cùng nội dung").fill("12")
@@ -126,3 +120,11 @@ def test_a_delegation_is_registered_with_its_representatives_on_the_page(demo, n
     assert board.get_by_text("3 người đại diện (dự phiên tiếp chiếm 3 chỗ)").is_visible()
     assert board.locator("#representatives li").count() == 3
     assert Matter.objects.get().representatives_count == 3
+
+
+def _fill_citizen(page, *, name: str, id_number: str, born: str, address: str) -> None:
+    """The citizen's part of the registration form, as a person types it."""
+    page.get_by_label("Họ và tên").fill(name)
+    page.get_by_label("Số CCCD (12 chữ số)").fill(id_number)
+    page.get_by_label("Ngày sinh").fill(born)
+    page.get_by_label("Địa chỉ (thôn, bản, số nhà)").fill(address)
