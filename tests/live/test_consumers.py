@@ -601,11 +601,14 @@ def _two_halls_admitted(room, board):
     return halls, [_cookie_for(link_token=services.issue_join_link(by=board, point=p)[1]) for p in halls]
 
 
-def test_an_oversized_frame_is_refused_and_not_relayed(room, official, settings):
-    board = official("bantcd")
+def _chair_and_a_hall(room, board):
+    """The central point with the chair's cookie, and one admitted hall with its link's cookie."""
     (hall, _), (hall_cookie, _) = _two_halls_admitted(room, board)
-    central = room.central_point()
-    chair_cookie = _cookie_for(board)
+    return room.central_point(), _cookie_for(board), hall, hall_cookie
+
+
+def test_an_oversized_frame_is_refused_and_not_relayed(room, official, settings):
+    central, chair_cookie, hall, hall_cookie = _chair_and_a_hall(room, official("bantcd"))
 
     async def scenario():
         chair, sender = _communicator(central, chair_cookie), _communicator(hall, hall_cookie)
@@ -668,10 +671,7 @@ def test_a_flood_beyond_the_rate_is_refused_while_another_point_is_still_served(
 
 # --- What a browser may send: the dispatch table ------------------------------------------------------
 def test_a_message_of_a_type_the_room_does_not_know_is_refused_with_a_message(room, official):
-    board = official("bantcd")
-    (hall, _), (hall_cookie, _) = _two_halls_admitted(room, board)
-    central = room.central_point()
-    chair_cookie = _cookie_for(board)
+    central, chair_cookie, hall, hall_cookie = _chair_and_a_hall(room, official("bantcd"))
 
     async def scenario():
         chair, sender = _communicator(central, chair_cookie), _communicator(hall, hall_cookie)
