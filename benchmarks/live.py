@@ -38,8 +38,9 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from benchmarks._threads import off_loop
 
 PROBE_JS = (Path(__file__).parent / "g2g_probe.js").read_text()
 CHROMIUM_ARGS = [
@@ -86,18 +87,6 @@ class _Server:
         self.thread.join(timeout=10)
 
 
-def _off_loop(fn, *args, **kwargs):
-    """Services push to the channel layer with async_to_sync, which refuses to run inside Playwright's loop."""
-    from django.db import connection
-
-    def call():
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
 
 
 # --- Data ------------------------------------------------------------------------------------------------
@@ -216,7 +205,7 @@ def measure_room(browser, base_url: str, room, seconds: float) -> dict:
 
     central = room.central_point()
     commune = room.points.filter(role=PointRole.COMPONENT).first()
-    _, token = _off_loop(live.issue_join_link, by=User.objects.get(username="bantcd"), point=commune)
+    _, token = off_loop(live.issue_join_link, by=User.objects.get(username="bantcd"), point=commune)
     (c1, sender), (c2, receiver) = _page(browser, base_url), _page(browser, base_url)
     try:
         _enter(sender, f"/phong-truc-tuyen/{room.pk}/diem/{central.pk}/", login_as="bantcd")

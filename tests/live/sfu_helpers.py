@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from benchmarks._threads import off_loop
 from tiepdan.live.janus.client import JanusClient
 
 
@@ -48,21 +49,6 @@ def join_as_publisher(janus_process, credentials: dict, point_id: int, *, pin: s
 
 
 # --- Browser side -------------------------------------------------------------------------------------
-def off_loop(fn, *args, **kwargs):
-    """Run ``fn`` in a fresh thread: Playwright's event loop runs in the test thread, and services push
-    to the channel layer after commit with ``async_to_sync``, which refuses to run inside a loop."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
-    def call():
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
 
 
 def admit_in_advance(room, chair):
