@@ -13,6 +13,8 @@ $(VENV)/.installed: requirements.txt package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	npm install --no-audit --no-fund --silent
+# src/ on the venv's path, so tools run without PYTHONPATH (lint-imports in the before-stop hook, a shell).
+	$(PY) -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'tiepdan-src.pth').write_text(str(pathlib.Path('src').resolve()) + '\\n')"
 	touch $@
 
 install: $(VENV)/.installed
