@@ -229,3 +229,13 @@ def test_a_commune_officer_cannot_classify_a_matter(official, board_matter):
     assert str(exc.value) == "Vai trò của bạn không được phân loại vụ việc."
     m.refresh_from_db()
     assert m.state == S.RECEIVED and not m.transitions.exclude(from_state="").exists()
+
+
+def test_a_decline_whose_reason_shows_nothing_or_reads_backwards_is_refused_and_nothing_is_issued(official, classified):
+    m = classified()
+    with pytest.raises(ValidationError) as refused:
+        services.decline(by=official("bantcd"), matter=m, reason="\u200b\u200b\u200b", advice="Đến Ban vào ngày 15 \u202etháng sau")
+    assert "chỉ gồm ký tự vô hình" in str(refused.value.message_dict["reason"])
+    assert "U+202E" in str(refused.value.message_dict["advice"])
+    m.refresh_from_db()
+    assert m.state == MatterState.CLASSIFIED and not Decision.objects.filter(matter=m).exists()

@@ -435,7 +435,7 @@ def record_classification(*, by, matter: Matter, kind: str, subject_area: str, a
         errors["agencies_involved"] = [f"Cơ quan liên quan: «{outside[0]}» không thuộc tỉnh này."]
     _raise(errors)
     for name, label, value in (("arose_at", "Nơi phát sinh", arose_at), ("settled_by", "Cơ quan đã giải quyết", settled_by), ("reason", "Ghi chú", reason)):
-        problem = rules.markup_problem(label, value)
+        problem = rules.text_problem(label, value, rules.MAX_NOTE_CHARS)
         if problem:
             errors[name] = [problem]
     _raise(errors)

@@ -14,7 +14,7 @@ from tiepdan.core import policy
 from tiepdan.documents import rules as documents_rules
 from tiepdan.intake import services as intake, workflow
 from tiepdan.intake.models import Matter, MatterState
-from tiepdan.intake.rules import markup_problem
+from tiepdan.intake.rules import MAX_NOTE_CHARS, text_problem
 from tiepdan.organisations.models import Organisation
 
 from . import replies, rules
@@ -30,7 +30,7 @@ def _locked(matter: Matter) -> Matter:
 def _texts(**labelled) -> None:
     errors = {}
     for name, (label, value) in labelled.items():
-        problem = markup_problem(label, value)
+        problem = text_problem(label, value, MAX_NOTE_CHARS)
         if problem:
             errors[name] = [problem]
     if errors:
@@ -149,7 +149,7 @@ def _decline(by, matter: Matter, reason: str, advice: str) -> Decision:
     if not (advice or "").strip():
         errors["advice"] = ["Công dân có thể làm gì: hãy nêu cơ quan gửi đơn hoặc buổi tiếp công dân mà công dân có thể đến, để văn bản trả lời không bỏ công dân lại không lối đi."]
     for name, label, value in (("reason", "Lý do", reason), ("advice", "Công dân có thể làm gì", advice)):
-        problem = markup_problem(label, value)
+        problem = text_problem(label, value, MAX_NOTE_CHARS)
         if problem:
             errors[name] = [problem]
     if errors:
