@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "tiepdan.bridges",
     "tiepdan.scheduling",
     "tiepdan.live",
+    "tiepdan.recordings",
+    "tiepdan.outcomes",
+    "tiepdan.followup",
     "tiepdan.reports",
     "tiepdan.config",  # the wiring, an app only to hold `manage.py serve` (it may import every stage; core may not)
 ]

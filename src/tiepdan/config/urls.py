@@ -16,4 +16,8 @@ urlpatterns = [
     path("diem-cau/", include("tiepdan.bridges.urls")),
     path("lich-tiep/", include("tiepdan.scheduling.urls")),
     path("phong-truc-tuyen/", include("tiepdan.live.urls")),
+    path("ghi-hinh/", include("tiepdan.recordings.urls")),
+    path("ket-qua/", include("tiepdan.outcomes.urls")),
+    path("theo-doi/", include("tiepdan.followup.urls")),
+    path("bao-cao/", include("tiepdan.reports.urls")),
 ]

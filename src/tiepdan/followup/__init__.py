@@ -1,0 +1,1 @@
+"""Follow-up of the conclusions: tasks given to agencies with working-day deadlines, their reports and results, reminders."""

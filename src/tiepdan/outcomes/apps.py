@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "tiepdan.outcomes"
+    label = "outcomes"
+    verbose_name = "Kết quả tiếp công dân"
