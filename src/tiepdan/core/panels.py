@@ -27,6 +27,10 @@ MATTER_ACTIONS = "matter.actions"
 MATTER_HISTORY = "matter.history"
 # The bridge-point list (bridges/views.py point_list), for the viewer's province committee: what its own plan requires of points.
 BRIDGE_POINT_REQUIREMENTS = "bridge_points.requirements"
+# The session page (scheduling/views.py session_detail), below its points: what later stages keep of it (its recording).
+SESSION_PAGE = "session.page"
+# The chair's console in the room (live/views.py point_page, the central point's console): later stages' buttons (a restricted stretch).
+LIVE_CONSOLE = "live.console"
 
 Panel = Callable[[HttpRequest, object], str]
 

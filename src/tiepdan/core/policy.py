@@ -121,6 +121,19 @@ allow("live.take_minutes", [R.BOARD_OFFICER, R.INSPECTOR, *LEADERS, R.DEPARTMENT
 # The object is the matter's agenda item; scheduling.policy_checks narrows a deputy and a department to their own.
 allow("live.read_minutes", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.DEPARTMENT_OFFICER], "xem biên bản tiếp của vụ việc")
 
+# recordings: the session's recording, who plays which part of it (recordings.access narrows a commune to its own
+# citizens' matters and an agency to the matters it attended), the restricted stretches, storage and retention
+RECORDING_VIEWERS = [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER, R.DEPARTMENT_OFFICER]
+allow("recordings.view", RECORDING_VIEWERS, "xem bản ghi hình phiên tiếp công dân")
+# Decree 154 Art. 4(1)(c): a stretch the chair restricted (a denouncer named, a state secret) plays for the Chairman, the
+# deputies and the province's inspectors only (no role yet tells the Board's head from its officers).
+allow("recordings.view_restricted", [*LEADERS, R.INSPECTOR], "xem đoạn ghi hình bị hạn chế")
+allow("recordings.download", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "tải bản ghi hình về máy")
+allow("recordings.mark_restricted", [R.BOARD_OFFICER, *LEADERS], "đánh dấu đoạn ghi hình hạn chế", on_chairmans_authority=True)
+allow("recordings.manage_storage", [R.IT_OPERATOR, R.SYSTEM_ADMIN], "xem dung lượng lưu trữ, thời hạn lưu trữ bản ghi hình")
+allow("recordings.configure_retention", [R.SYSTEM_ADMIN], "đặt thời hạn lưu trữ bản ghi hình của tỉnh")
+allow("recordings.delete_expired", [R.SYSTEM_ADMIN], "xóa bản ghi hình đã hết thời hạn lưu trữ")
+allow("recordings.verify", ALL_OFFICIALS, "kiểm tra tính toàn vẹn, chữ ký của bản ghi hình")
 
 # --- The questions ------------------------------------------------------------------
 def register_check(action: str, check: Callable) -> None:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tiepdan.core import policy
+from tiepdan.core import panels, policy
 from tiepdan.core.security import media_page
 from tiepdan.scheduling.models import AgendaItem, ReceptionSession
 
@@ -106,6 +106,7 @@ def point_page(request, room_id, point_id):
         "takes_minutes": takes_minutes,
         "device_choices": choices,
         "readiness": selectors.last_readiness(point),
+        "console_panels": panels.render(panels.LIVE_CONSOLE, request, room) if is_console else [],  # later stages' buttons
         "config": {
             "room_id": room.pk,
             "point_id": point.pk,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from tiepdan.core import policy
+from tiepdan.core import panels, policy
 from tiepdan.core.roles import Role
 from tiepdan.core.views_helpers import run_and_redirect
 from tiepdan.documents.selectors import documents_about
@@ -115,6 +115,7 @@ def _detail_context(request, session) -> dict:
         ctx["central_board"] = Organisation.objects.filter(kind=Organisation.Kind.CENTRAL_BOARD).exclude(pk__in=invited).first()
     for extension in _EXTENSIONS:
         ctx.update(extension(request, session))
+    ctx["stage_panels"] = panels.render(panels.SESSION_PAGE, request, session)  # later stages' parts (its recording)
     return ctx
 
 
