@@ -135,6 +135,16 @@ allow("recordings.configure_retention", [R.SYSTEM_ADMIN], "đặt thời hạn l
 allow("recordings.delete_expired", [R.SYSTEM_ADMIN], "xóa bản ghi hình đã hết thời hạn lưu trữ")
 allow("recordings.verify", ALL_OFFICIALS, "kiểm tra tính toàn vẹn, chữ ký của bản ghi hình")
 
+# outcomes: the conclusion notice of a session (Decree 154 Art. 25(2)-(3)), the minutes and each citizen's letter.
+# The Board drafts and registers; the Chairman, or a deputy on the Chairman's authority, approves or returns.
+allow("outcomes.view", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "xem thông báo kết luận việc tiếp công dân")
+allow("outcomes.draft", [R.BOARD_OFFICER], "lập, sửa, trình dự thảo thông báo kết luận")
+allow("outcomes.approve", LEADERS, "duyệt, ký hoặc trả lại thông báo kết luận", on_chairmans_authority=True)
+allow("outcomes.issue", [R.BOARD_OFFICER, *LEADERS], "ban hành thông báo kết luận, biên bản, văn bản thông báo cho công dân")
+# followup: declared here by OUT-NOTICE only because intake's machine names it (settling → settled); FOLLOWUP owns the roles.
+allow("followup.accept_result", [R.BOARD_OFFICER, *LEADERS], "ghi nhận kết quả giải quyết của cơ quan được giao")
+
+
 # --- The questions ------------------------------------------------------------------
 def register_check(action: str, check: Callable) -> None:
     """Add a rule beyond the table: ``check(user, obj) -> str | None``, returning the refusal reason."""

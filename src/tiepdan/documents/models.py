@@ -15,7 +15,10 @@ class DocumentKind(models.TextChoices):
     INVITATION = "invitation", "Giấy mời"
     SESSION_NOTICE = "session_notice", "Thông báo lịch tiếp công dân"
     CHANGE_NOTICE = "change_notice", "Thông báo thay đổi lịch tiếp công dân"
-    RESULT_NOTICE = "result_notice", "Thông báo kết quả tiếp công dân"
+    # Decree 154 Art. 25(2): the plans' «thông báo kết quả» and the decree's «thông báo kết luận» are one document.
+    RESULT_NOTICE = "result_notice", "Thông báo kết luận việc tiếp công dân"
+    MINUTES = "minutes", "Biên bản tiếp công dân"
+    CITIZEN_EXTRACT = "citizen_extract", "Văn bản thông báo kết quả cho công dân"
     OTHER = "other", "Văn bản khác"
 
 

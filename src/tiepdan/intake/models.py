@@ -38,6 +38,10 @@ class MatterState(models.TextChoices):
     DECLINED = "declined", "Không tiếp"
     RETURNED = "returned", "Trả lại để bổ sung"
     WITHDRAWN = "withdrawn", "Đã rút"
+    # After the session (outcomes, Decree 154 Art. 25(3)): answered at once, or settled by the agencies directed.
+    ANSWERED = "answered", "Đã trả lời tại buổi tiếp"
+    SETTLING = "settling", "Đang giải quyết theo kết luận"
+    SETTLED = "settled", "Đã có kết quả giải quyết"
 
 
 class SubjectArea(models.TextChoices):

@@ -39,6 +39,11 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
     (S.PROPOSED, S.WITHDRAWN): Move("intake.withdraw", needs_reason=True),
     (S.RETURNED, S.WITHDRAWN): Move("intake.withdraw", needs_reason=True),
     (S.APPROVED, S.WITHDRAWN): Move("intake.withdraw", needs_reason=True),
+    # The session's conclusion notice is issued (outcomes, Decree 154 Art. 25(3)): answered at once closes
+    # the matter; a conclusion that directs agencies leaves it being settled until followup accepts the result.
+    (S.APPROVED, S.ANSWERED): Move("outcomes.issue"),
+    (S.APPROVED, S.SETTLING): Move("outcomes.issue"),
+    (S.SETTLING, S.SETTLED): Move("followup.accept_result"),
 }
 
 
@@ -54,6 +59,9 @@ WAITING: dict[str, Waiting] = {
     S.CLASSIFIED: Waiting(Role.BOARD_OFFICER, 5),
     S.PROPOSED: Waiting(Role.PROVINCE_CHAIRMAN, 5),
     S.RETURNED: Waiting(Role.COMMUNE_OFFICER, 10),
+    # Being settled: each directive has its own deadline (followup's tasks); the matter waits on the Board
+    # to accept the agencies' results, within Decree 154 Art. 41(3)(b)'s 45 days.
+    S.SETTLING: Waiting(Role.BOARD_OFFICER, 45),
 }
 
 # Why a change is impossible, in words a user understands (the helper's generic sentence covers the rest).
@@ -89,7 +97,7 @@ def _matter_history(change: Change) -> None:
 
 
 MATTER = Machine(
-    model=Matter, moves=TRANSITIONS, noun="vụ việc", audit_action="matter.{to}", why_not=_WHY_NOT, final={S.DECLINED, S.WITHDRAWN},
+    model=Matter, moves=TRANSITIONS, noun="vụ việc", audit_action="matter.{to}", why_not=_WHY_NOT, final={S.DECLINED, S.WITHDRAWN, S.ANSWERED, S.SETTLED},
     prepare=_matter_moved, history=_matter_history, lock_related=("province_committee", "commune_committee"),
 )
 refusal_reason = MATTER.refusal
