@@ -280,6 +280,17 @@ AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "", "Khóa HMAC-SHA256 của chuỗi nh�
 AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit"), "Thư mục ghi mốc kiểm tra nhật ký (số bản ghi và mã bản ghi cuối, có chữ ký), mỗi giờ một dòng, chỉ ghi thêm; nên là ổ đĩa hoặc máy mà người quản trị CSDL không ghi được."))
 AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", "", "Bí mật sinh khóa ký Ed25519 của mốc kiểm tra nhật ký; trống: sinh từ SECRET_KEY.")
 
+# --- Digital signatures (documents/signing.py, docs/SIGNING.md): issued PDFs and recordings' manifests ----------
+# The demo identity of `manage.py make_signing_identity` is picked up when present; a real deployment names the
+# agency's PKCS#12 (a hardware token or remote signing would be configured here too).
+_demo_pki = DATA_DIR / "pki"
+SIGNING_PKCS12_PATH = env("SIGNING_PKCS12_PATH", str(_demo_pki / "agency.p12") if (_demo_pki / "agency.p12").is_file() else "", "Tệp PKCS#12 (.p12) chứa khóa và chứng thư số của cơ quan dùng để ký văn bản và biên bản ghi hình; trống: không ký số (văn bản ghi «Chưa ký số»).")
+SIGNING_PKCS12_PASSWORD = env("SIGNING_PKCS12_PASSWORD", "tiepdan-demo" if (_demo_pki / "agency.p12").is_file() else "", "Mật khẩu của tệp PKCS#12.")
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", "", "Địa chỉ dịch vụ cấp dấu thời gian RFC 3161 (http://...); trống: chữ ký không kèm dấu thời gian.")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", str(_demo_pki / "ca.pem") if (_demo_pki / "ca.pem").is_file() else "", "Tệp PEM chứng thư số gốc (CA) được tin cậy khi kiểm tra chữ ký, phân cách bằng dấu phẩy (ví dụ CA chuyên dùng Chính phủ).")
+# Off by default: on the public check page fetching would make the server call URLs named in uploaded files.
+SIGNING_FETCH_REVOCATION = env_bool("SIGNING_FETCH_REVOCATION", False, "Khi kiểm tra chữ ký, tải danh sách thu hồi (CRL/OCSP) theo địa chỉ ghi trong chứng thư số.")
+
 # --- Product ------------------------------------------------------------------------------
 BRIDGES_PROBE_HOST_ADDRESSES = env("BRIDGES_PROBE_HOST_ADDRESSES", "", "Địa chỉ IP máy chủ dùng cho kết nối kiểm tra điểm cầu (WebRTC), phân cách bằng dấu phẩy; trống: mọi giao diện mạng (kiểm thử: 127.0.0.1).")
 DEMO_PROVINCE_CODE = int(env("TIEPDAN_DEMO_PROVINCE", "20", "Mã tỉnh dùng cho dữ liệu trình diễn (20 = Lạng Sơn)."))
@@ -316,6 +327,25 @@ LIVE_JOIN_LINK_HOURS = int(env("LIVE_JOIN_LINK_HOURS", "48", "Đường dẫn th
 LIVE_MAX_MESSAGE_BYTES = int(env("LIVE_MAX_MESSAGE_BYTES", str(64 * 1024), "Cỡ lớn nhất (byte) của một tin nhắn trình duyệt gửi lên phòng họp; một SDP cỡ vài KB. Tin lớn hơn bị từ chối, không chuyển tiếp."))
 LIVE_MAX_MESSAGES_PER_S = float(env("LIVE_MAX_MESSAGES_PER_S", "50", "Số tin nhắn mỗi giây một kết nối phòng họp được gửi (trung bình); quá thì bị từ chối, các điểm cầu khác vẫn được phục vụ."))
 LIVE_MESSAGE_BURST = int(env("LIVE_MESSAGE_BURST", "300", "Số tin nhắn một kết nối được gửi dồn một lúc (lúc vào phòng: SDP, ICE tới mọi điểm cầu của hình sao)."))
+
+# --- Recordings (recordings/storage.py, recordings/ingest.py; docs/MEDIA.md "Recording") -------------
+RECORDINGS_STORAGE = env("RECORDINGS_STORAGE", "local", "Nơi lưu bản ghi hình: «local» (thư mục dữ liệu) hoặc «s3» (kho lưu trữ tương thích S3, cấu hình bằng RECORDINGS_S3_*).")
+RECORDINGS_LOCAL_DIR = Path(env("RECORDINGS_LOCAL_DIR", str(DATA_DIR / "recordings"), "Thư mục lưu bản ghi hình khi RECORDINGS_STORAGE=local; mỗi đoạn được ghi và đồng bộ xuống đĩa (fsync) trước khi báo đã nhận."))
+RECORDINGS_S3_BUCKET = env("RECORDINGS_S3_BUCKET", "", "Tên kho (bucket) S3 lưu bản ghi hình.")
+RECORDINGS_S3_ENDPOINT_URL = env("RECORDINGS_S3_ENDPOINT_URL", "", "Địa chỉ dịch vụ S3 (ví dụ https://s3.example.gov.vn); trống: AWS.")
+RECORDINGS_S3_ACCESS_KEY_ID = env("RECORDINGS_S3_ACCESS_KEY_ID", "", "Mã khóa truy cập S3; trống: lấy từ môi trường của boto3.")
+RECORDINGS_S3_SECRET_ACCESS_KEY = env("RECORDINGS_S3_SECRET_ACCESS_KEY", "", "Khóa bí mật S3; trống: lấy từ môi trường của boto3.")
+RECORDINGS_S3_REGION = env("RECORDINGS_S3_REGION", "", "Vùng (region) của kho S3; trống: mặc định của boto3.")
+RECORDINGS_S3_PREFIX = env("RECORDINGS_S3_PREFIX", "", "Tiền tố khóa trong kho S3 (nhiều hệ thống dùng chung một kho).")
+RECORDINGS_S3_CACHE_DIR = Path(env("RECORDINGS_S3_CACHE_DIR", str(DATA_DIR / "recordings-cache"), "Thư mục tải tạm tệp từ S3 để ffmpeg xử lý (có thể xóa bất kỳ lúc nào)."))
+RECORDINGS_S3_VERSIONING = env_bool("RECORDINGS_S3_VERSIONING", True, "Bật lưu nhiều phiên bản (versioning) cho kho S3 khi kho hỗ trợ: ghi đè hay xóa nhầm vẫn còn bản cũ.")
+RECORDINGS_S3_OBJECT_LOCK_MODE = env("RECORDINGS_S3_OBJECT_LOCK_MODE", "", "Khóa đối tượng S3 (object lock): «COMPLIANCE» hoặc «GOVERNANCE»; trống: không khóa. Kho phải được tạo với object lock.")
+RECORDINGS_S3_OBJECT_LOCK_DAYS = int(env("RECORDINGS_S3_OBJECT_LOCK_DAYS", "0", "Số ngày khóa mỗi đối tượng khi bật RECORDINGS_S3_OBJECT_LOCK_MODE."))
+RECORDINGS_MAX_SLICE_BYTES = int(env("RECORDINGS_MAX_SLICE_BYTES", str(8 * 1024 * 1024), "Cỡ lớn nhất (byte) của một đoạn ghi hình (khoảng 2 giây) trình duyệt tải lên; 8 MiB dư cho 2 giây ở 25 Mbps."))
+RECORDINGS_MAX_SEQ_AHEAD = int(env("RECORDINGS_MAX_SEQ_AHEAD", "1800", "Một đoạn được đánh số vượt quá đoạn lớn nhất đã nhận bao nhiêu thì bị từ chối (1800 đoạn 2 giây = 1 giờ mất kết nối)."))
+# Luật Lưu trữ 2024 and its lists of retention periods decide how long (docs/LEGAL.md, verify): 20 years is
+# a long default so nothing is deleted early while the period is verified; each province sets its own.
+RECORDINGS_RETENTION_YEARS = int(env("RECORDINGS_RETENTION_YEARS", "20", "Số năm lưu trữ bản ghi hình khi tỉnh chưa đặt thời hạn riêng (theo pháp luật về lưu trữ; cần đối chiếu danh mục thời hạn lưu trữ)."))
 
 LOGGING = {
     "version": 1,
