@@ -17,6 +17,9 @@ import pytest
 # tests make between page actions are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Fixtures other apps share: test PKIs for signing (tests/pki/plugin.py: test_signer, signing_pki).
+pytest_plugins = ["tests.pki.plugin"]
+
 ON_CI = os.environ.get("CI") == "true"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LANG_SON = 20
