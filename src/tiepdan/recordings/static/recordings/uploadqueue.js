@@ -92,6 +92,18 @@ export class IdbStore {
   async takes() { return this._all(TAKES); }
 }
 
+// When IndexedDB cannot be opened (a browser that refuses it): the queue still sends, but a reload loses
+// what waits. The page says nothing less than the truth: the status still counts what waits.
+export class MemoryStore {
+  constructor() { this.sliceMap = new Map(); this.takeMap = new Map(); }
+  async putSlice(slice) { this.sliceMap.set(`${slice.take}:${slice.seq}`, slice); }
+  async deleteSlice(take, seq) { this.sliceMap.delete(`${take}:${seq}`); }
+  async slices(take) { return [...this.sliceMap.values()].filter((s) => take == null || s.take === take); }
+  async putTake(take) { this.takeMap.set(take.take, { ...take }); }
+  async deleteTake(take) { this.takeMap.delete(take); }
+  async takes() { return [...this.takeMap.values()]; }
+}
+
 // --- The server: the recordings upload API (CONTRACTS §2) ------------------------------------
 export class HttpApi {
   // urls: {tracks: "/ghi-hinh/phong/<room>/luong/", track: "/ghi-hinh/luong/0/"} (the 0 is the track's id)
