@@ -214,3 +214,65 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Lưu trữ bản ghi hình {self.years} năm: {self.province_committee}"
+
+
+class PointFile(LiesWithParent, models.Model):
+    """The finished file of one point: its takes joined and remuxed (seekable), placed on the recording's clock.
+
+    Made by finishing (``recordings.finishing``), played side by side by playback.
+    """
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="point_files", verbose_name="bản ghi hình")
+    point = models.ForeignKey("live.RoomPoint", on_delete=models.PROTECT, related_name="recording_files", verbose_name="điểm cầu")
+    file = models.FileField("tệp của điểm cầu", storage=archive_storage, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size_bytes = models.BigIntegerField("kích thước (byte)", default=0)
+    duration_s = models.FloatField("thời lượng (giây)", null=True, blank=True)
+    offset_s = models.FloatField("bắt đầu sau khi ghi (giây)", default=0, help_text="Thời điểm 0 của tệp nằm sau lúc bắt đầu ghi bao nhiêu giây (đồng hồ máy chủ).")
+    has_video = models.BooleanField("có hình", default=False)
+    has_audio = models.BooleanField("có tiếng", default=False)
+    sources = models.JSONField("nguồn đã dùng", default=list, blank=True, help_text="Các lượt ghi và đoạn bù (bản sao tại điểm cầu trung tâm) đã ghép vào tệp.")
+
+    jurisdiction_parent = "recording"
+
+    class Meta:
+        ordering = ["recording", "point"]
+        verbose_name = "tệp ghi hình của điểm cầu"
+        verbose_name_plural = "tệp ghi hình của điểm cầu"
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "point"], name="point_file_unique_per_point"),
+            models.CheckConstraint(condition=Q(size_bytes__gte=0), name="point_file_size_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tệp ghi hình của {self.point}"
+
+
+class DeletedRecording(models.Model):
+    """What stays after a recording is deleted at the end of its retention: who, when, why, what was signed."""
+
+    room = models.ForeignKey("live.LiveRoom", on_delete=models.PROTECT, related_name="deleted_recordings", verbose_name="phòng họp trực tuyến")
+    session_title = models.CharField("phiên tiếp", max_length=300)
+    province_committee = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="UBND tỉnh")
+    started_at = models.DateTimeField("bắt đầu ghi lúc")
+    ended_at = models.DateTimeField("kết thúc ghi lúc", null=True, blank=True)
+    retention_until = models.DateField("lưu trữ đến hết ngày")
+    bytes_deleted = models.BigIntegerField("dung lượng đã xóa (byte)", default=0)
+    manifest_sha256 = models.CharField("SHA-256 của bản kê đã ký", max_length=64, blank=True)
+    deleted_at = models.DateTimeField("xóa lúc")
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người xóa", help_text="Trống: công việc định kỳ xóa khi hết thời hạn lưu trữ.")
+    reason = models.TextField("lý do", blank=True)
+
+    jurisdiction_lookup = "province_committee"
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+        verbose_name = "bản ghi hình đã xóa"
+        verbose_name_plural = "bản ghi hình đã xóa"
+
+    @property
+    def jurisdiction_path(self) -> str:
+        return self.province_committee.path
+
+    def __str__(self) -> str:
+        return f"Bản ghi hình đã xóa: {self.session_title}"
