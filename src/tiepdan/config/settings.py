@@ -342,6 +342,7 @@ RECORDINGS_S3_VERSIONING = env_bool("RECORDINGS_S3_VERSIONING", True, "Bật lư
 RECORDINGS_S3_OBJECT_LOCK_MODE = env("RECORDINGS_S3_OBJECT_LOCK_MODE", "", "Khóa đối tượng S3 (object lock): «COMPLIANCE» hoặc «GOVERNANCE»; trống: không khóa. Kho phải được tạo với object lock.")
 RECORDINGS_S3_OBJECT_LOCK_DAYS = int(env("RECORDINGS_S3_OBJECT_LOCK_DAYS", "0", "Số ngày khóa mỗi đối tượng khi bật RECORDINGS_S3_OBJECT_LOCK_MODE."))
 RECORDINGS_MAX_SLICE_BYTES = int(env("RECORDINGS_MAX_SLICE_BYTES", str(8 * 1024 * 1024), "Cỡ lớn nhất (byte) của một đoạn ghi hình (khoảng 2 giây) trình duyệt tải lên; 8 MiB dư cho 2 giây ở 25 Mbps."))
+RECORDINGS_LATE_SLICE_S = int(env("RECORDINGS_LATE_SLICE_S", "15", "Sau khi phiên kết thúc, đoạn ghi hình cuối của mỗi trình duyệt còn được nhận trong ngần này giây (đoạn đang ghi dở lúc kết thúc); việc hoàn thiện bản ghi bắt đầu sau đó."))
 RECORDINGS_MAX_SEQ_AHEAD = int(env("RECORDINGS_MAX_SEQ_AHEAD", "1800", "Một đoạn được đánh số vượt quá đoạn lớn nhất đã nhận bao nhiêu thì bị từ chối (1800 đoạn 2 giây = 1 giờ mất kết nối)."))
 # Luật Lưu trữ 2024 and its lists of retention periods decide how long (docs/LEGAL.md, verify): 20 years is
 # a long default so nothing is deleted early while the period is verified; each province sets its own.

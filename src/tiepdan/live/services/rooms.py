@@ -10,7 +10,7 @@ from django.db import transaction
 from tiepdan.core import audit, policy
 from tiepdan.scheduling import services as scheduling
 
-from .. import rules
+from .. import hooks, rules
 from ..backends import get_backend
 from ..models import EventKind, LiveRoom, PointRole, RoomPoint, RoomState
 from ..workflow import ROOM
@@ -60,6 +60,9 @@ def start_session(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
     room = ROOM.apply(room, RoomState.LIVE, by=by)
     scheduling.begin_reception(by=by, session=room.session, reason=reason)
     record_event(room, EventKind.STARTED, actor=by)
+    # Decree 154/2026 Art. 24: the session is recorded from its start; the recorder starts on commit.
+    room = set_recording(by=by, room=room, on=True)
+    hooks.run("room_started", room)
     after_commit(room)
     return room
 
@@ -78,14 +81,22 @@ def close_room(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
         scheduling.end_reception(by=by, session=room.session)
     get_backend(room.backend).close_room(room)
     record_event(room, EventKind.CLOSED, actor=by, reason=reason)
+    if room.recording:
+        room = set_recording(by=by, room=room, on=False)
+    hooks.run("room_closed", room)
     after_commit(room)
     return room
 
 
 @transaction.atomic
 def set_recording(*, by, room: LiveRoom, on: bool, reason: str = "") -> LiveRoom:
-    """The hook for the recording issue: drives the “đang ghi hình” indicator on every point."""
+    """Drives the “đang ghi hình” indicator on every point; the recording itself starts and stops with the room.
+
+    Nobody switches it off while the session is live (Decree 154/2026 Art. 24: the session is recorded).
+    """
     room = locked_room(room)
+    if not on and room.state == RoomState.LIVE:
+        raise LiveError("Không thể tắt ghi hình khi phiên đang diễn ra: phiên tiếp trực tuyến phải được ghi hình từ đầu đến cuối (Nghị định 154/2026, Điều 24).")
     if room.recording == on:
         return room
     room.recording = on
