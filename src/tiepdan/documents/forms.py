@@ -8,19 +8,22 @@ intake, triage or scheduling, so any stage can call them with what it holds.
 - ``reply_not_received``: written reply to a citizen whose request was not proposed (plan 004 §3.1);
 - ``invitation``: invitation letter (giấy mời) to a citizen or an agency for a session (Art. 23(1));
 - ``session_notice``: notice of the reception schedule (thông báo lịch tiếp công dân);
-- ``change_notice``: notice that a session is moved or cancelled (plan 002).
+- ``change_notice``: notice that a session is moved or cancelled (plan 002);
+- ``conclusion_notice``: the notice of the head's conclusions after a session (Decree 154/2026, Art. 25(2)-(3));
+- ``citizen_extract``: the letter telling one citizen the conclusion on their own matter;
+- ``matter_minutes``: the minutes (biên bản) of one matter received at a session (Art. 26).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .official import OfficialDocument, Para, Signature, Table, format_date, format_time
 
 # Document-type codes of Decree 30/2020, Appendix III (receipt: the forms' own usage), each with the
 # type's name, which the document prints as its title: the code decides the title.
-NOTICE, INVITATION, RECEIPT = "TB", "GM", "GBN"
-TYPE_TITLES = {NOTICE: "Thông báo", INVITATION: "Giấy mời", RECEIPT: "Giấy biên nhận"}
+NOTICE, INVITATION, RECEIPT, MINUTES = "TB", "GM", "GBN", "BB"
+TYPE_TITLES = {NOTICE: "Thông báo", INVITATION: "Giấy mời", RECEIPT: "Giấy biên nhận", MINUTES: "Biên bản"}
 
 
 @dataclass
@@ -288,3 +291,141 @@ def change_notice(*, issuer: Issuer, on: dt.date, original: SessionInfo, reason:
         summary = "Về việc thay đổi lịch tiếp công dân"
     body.append(f"{issuer.issuing_body} thông báo để các cơ quan, đơn vị, công dân liên quan biết và thực hiện.")
     return _document(issuer, type_code=NOTICE, summary=summary, on=on, body=body, recipients=recipients or ["Các cơ quan, đơn vị, công dân liên quan", "Lưu: VT"])
+
+
+# --- After the session: conclusion notice, citizen's letter, minutes (Decree 154/2026, Art. 25-26) -------
+@dataclass
+class DirectiveLine:
+    """A task the conclusion gives an agency, with its time in working days from the notice's issue."""
+
+    agency: str
+    content: str
+    working_days: int
+
+
+@dataclass
+class ConcludedMatter:
+    """One matter as the conclusion notice states it (Art. 25(3): answered at once, or a time limit and a contact)."""
+
+    citizen: str  # "Ông (bà) Nguyễn Văn A, thôn X, xã Y"
+    request: str
+    agencies_opinions: str
+    conclusion: str
+    answered_at_once: bool
+    time_limit: str = ""
+    contact_person: str = ""
+    directives: list[DirectiveLine] = field(default_factory=list)
+
+
+def _matter_paragraphs(number: str, matter: ConcludedMatter) -> list:
+    lines: list = [Para(f"{number}. {matter.citizen}", bold=True)]
+    lines.append(f"Nội dung công dân trình bày, đề nghị: {matter.request or '(không ghi)'}")
+    if matter.agencies_opinions:
+        lines.append(f"Ý kiến của các cơ quan: {matter.agencies_opinions}")
+    lines.append(f"Kết luận của người chủ trì: {matter.conclusion}")
+    if matter.answered_at_once:
+        lines.append("Vụ việc đã được trả lời ngay tại buổi tiếp.")
+    else:
+        lines.append(f"Thời hạn giải quyết: {matter.time_limit}. Người liên hệ với công dân: {matter.contact_person}.")
+    for d in matter.directives:
+        lines.append(Para(f"- Giao {d.agency}: {d.content} Thời hạn: {d.working_days} ngày làm việc kể từ ngày ban hành Thông báo này."))
+    return lines
+
+
+def conclusion_notice(*, issuer: Issuer, on: dt.date, session: SessionInfo, matters: list[ConcludedMatter], recipients: list[str]) -> OfficialDocument:
+    """Thông báo kết luận việc tiếp công dân (Decree 154/2026, Art. 25(2)): the head's conclusions on each
+    matter received, sent to the agencies concerned with the time for settlement."""
+    if not matters:
+        raise ValueError("Thông báo kết luận cần ít nhất một vụ việc đã tiếp. Hãy kiểm tra chương trình của phiên.")
+    form = "trực tuyến" if session.online else "trực tiếp"
+    body: list = [
+        f"Ngày {session.starts_at:%d/%m/%Y}, {session.chair_title} {session.chair_name} đã chủ trì tiếp công dân {form} "
+        f"tại {session.central_point}. Sau khi nghe công dân trình bày và ý kiến của các cơ quan liên quan, "
+        f"{session.chair_title} kết luận như sau:",
+    ]
+    for n, matter in enumerate(matters, start=1):
+        body += _matter_paragraphs(str(n), matter)
+    body.append(f"{issuer.issuing_body} thông báo để các cơ quan, đơn vị, công dân liên quan biết và thực hiện.")
+    return _document(issuer, type_code=NOTICE, summary=f"Kết luận của {session.chair_title} tại buổi tiếp công dân {format_date(session.starts_at.date())}", on=on, body=body, recipients=recipients)
+
+
+def citizen_extract(*, issuer: Issuer, on: dt.date, session: SessionInfo, person: Person, matter: ConcludedMatter, notice_number: str) -> OfficialDocument:
+    """Văn bản thông báo kết quả cho công dân: the conclusion on this citizen's matter only, addressed to them
+    (Decree 154/2026, Art. 25(2)-(3)); it names no other citizen received at the session."""
+    _required(person=person.full_name, conclusion=matter.conclusion)
+    body: list = [
+        f"Ngày {session.starts_at:%d/%m/%Y}, {session.chair_title} {session.chair_name} đã tiếp {person.salutation.lower()} {person.full_name}"
+        + (f" ({person.address})" if person.address else "") + ".",
+        f"Thực hiện Thông báo số {notice_number}, {issuer.issuing_body} thông báo kết quả như sau:",
+    ]
+    body += _matter_paragraphs("1", replace(matter, citizen=person.addressee))[1:]
+    body.append(f"{issuer.issuing_body} thông báo để {person.salutation.lower()} {person.full_name} được biết.")
+    return _document(issuer, type_code=NOTICE, summary="Về kết quả tiếp công dân", on=on, body=body, addressees=[person.addressee], recipients=[person.addressee, "Lưu: VT"])
+
+
+def matter_minutes(*, issuer: Issuer, on: dt.date, session: SessionInfo, matter: ConcludedMatter, minute_taker: str, minute_taker_position: str = "", present: list[str] | None = None) -> OfficialDocument:
+    """Biên bản tiếp công dân of one matter (Decree 154/2026, Art. 26): who chaired, who took the minutes,
+    what the citizen said, the agencies' opinions and the conclusion; signed by the chair and the minute-taker."""
+    _required(minute_taker=minute_taker, chair=session.chair_name)
+    body: list = [
+        f"Thời gian: {_session_when(session)}.",
+        f"Địa điểm: {session.central_point}.",
+        f"Người chủ trì: {session.chair_title} {session.chair_name}.",
+        f"Người ghi biên bản: {minute_taker}" + (f", {minute_taker_position}" if minute_taker_position else "") + ".",
+        f"Công dân: {matter.citizen}.",
+    ]
+    if present:
+        body.append("Thành phần tham dự: " + "; ".join(present) + ".")
+    body += _matter_paragraphs("", matter)[1:]
+    body.append("Biên bản được lập xong vào cuối buổi tiếp, đã đọc lại cho những người có mặt cùng nghe.")
+    chair_signature = Signature(title="Người chủ trì", signer_name=session.chair_name)
+    taker_signature = Signature(title="Người ghi biên bản", signer_name=minute_taker)
+    return _document(issuer, type_code=MINUTES, summary="Tiếp công dân", on=on, body=body, recipients=[], signature=chair_signature, counter_signature=taker_signature)
+
+
+# --- Reports (reports app: the Board's monthly report, a commune's report) -------------------------
+REPORT = "BC"  # Decree 30/2020, Appendix III: Báo cáo
+TYPE_TITLES[REPORT] = "Báo cáo"
+
+
+@dataclass
+class ReportSection:
+    """A numbered heading of a report and its paragraphs (a ``Table`` may stand among them)."""
+
+    heading: str
+    paragraphs: list = field(default_factory=list)
+
+
+def report(*, issuer: Issuer, on: dt.date, summary: str, addressees: list[str], sections: list[ReportSection], recipients: list[str] | None = None) -> OfficialDocument:
+    """Báo cáo: the Board's monthly report to the Chairman (Lạng Sơn plan §V.2), or a commune's report of the
+    citizens of its area who registered (Bắc Ninh plan §III.6); the sentences are the caller's, in the plans' wording."""
+    _required(summary=summary)
+    if not sections:
+        raise ValueError("Báo cáo cần ít nhất một mục.")
+    body: list = []
+    for number, section in enumerate(sections, start=1):
+        body.append(Para(f"{_ROMAN[number]}. {section.heading}", bold=True, indent=False, align="left"))
+        body += list(section.paragraphs)
+    return _document(issuer, type_code=REPORT, summary=summary, on=on, body=body, addressees=addressees, recipients=recipients or ["Như trên", "Lưu: VT"])
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII"}
+
+
+# --- The agency's answer to the citizen (followup: a task of the conclusion notice) ------------------------
+def settlement_answer(*, issuer: Issuer, on: dt.date, person: Person, matter_summary: str, notice_number: str, notice_date: dt.date | None,
+                      directive: str, answer: str, recipients: list[str] | None = None) -> OfficialDocument:
+    """The agency's answer to the citizen on what the conclusion notice gave it to settle (Decree 154/2026, Art. 25(2):
+    "the agency that settles sends its result to the citizen"): the notice it answers, what it was asked, its answer."""
+    _required(person=person.full_name, answer=answer, directive=directive)
+    notice = f"Thông báo kết luận việc tiếp công dân số {notice_number}" + (f" ngày {notice_date:%d/%m/%Y}" if notice_date else "") if notice_number else "Thông báo kết luận việc tiếp công dân"
+    body = [
+        f"Thực hiện {notice} của Chủ tịch Ủy ban nhân dân tỉnh về vụ việc của {person.salutation.lower()} {person.full_name}"
+        + (f", địa chỉ: {person.address}" if person.address else "") + f", nội dung: {matter_summary}",
+        f"{issuer.issuing_body} được giao: {directive}",
+        f"Kết quả giải quyết, {issuer.issuing_body} trả lời như sau:",
+        *[Para(line) for line in answer.splitlines() if line.strip()],
+        f"{issuer.issuing_body} trả lời để {person.salutation.lower()} {person.full_name} được biết.",
+    ]
+    return _document(issuer, type_code=NOTICE, summary="Về việc trả lời kết quả giải quyết theo thông báo kết luận việc tiếp công dân", on=on, body=body,
+                     addressees=[person.addressee], recipients=recipients or [person.addressee, "Ban Tiếp công dân tỉnh", "Lưu: VT"])
