@@ -82,3 +82,15 @@ def test_wrong_password_is_unavailable_not_a_crash(test_signer, settings):
     settings.SIGNING_PKCS12_PASSWORD = "sai"
     with pytest.raises(signing.SigningUnavailable, match="sai mật khẩu"):
         signing.get_signer()
+
+
+def test_signature_timestamp_from_the_tsa_and_crl_checked(signing_pki, tmp_path):
+    signature = signing.get_signer().sign_detached(DATA)
+
+    result = signing.verify_detached(DATA, signature)
+    assert result.ok, result.problems
+    assert result.timestamp is not None
+    assert abs((result.timestamp - result.signed_at).total_seconds()) < 60
+    unsigned = {a["type"].native for a in cms.ContentInfo.load(signature)["content"]["signer_infos"][0]["unsigned_attrs"]}
+    assert "signature_time_stamp_token" in unsigned
+    assert _openssl_verify(tmp_path, DATA, signature, signing_pki.ca_cert_pem_path).returncode == 0

@@ -63,6 +63,10 @@ class IssuedDocument(models.Model):
     # The document names a denouncer who asked for protection: only the roles that may reveal
     # that identity open it, and each opening is audited as a reveal (services.open_document).
     identity_protected = models.BooleanField("có danh tính người tố cáo được giữ bí mật", default=False)
+    # The PDF carries the agency's digital signature (documents/signing.py); pdf_sha256 is then the signed file's.
+    signed = models.BooleanField("đã ký số", default=False)
+    # Who signed, when, the certificate's serial and the timestamp: shown on the document's page and the check page.
+    signature_info = models.JSONField("thông tin chữ ký số", default=dict, blank=True)
 
     jurisdiction_lookup = "organisation"
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tiepdan.core import audit, policy
 
+from . import signing
 from .models import DocumentCounter, DocumentKind, IssuedDocument
 from .docx import render_docx
 from .official import OfficialDocument
@@ -51,19 +52,23 @@ def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisa
     sequence = _next_number(organisation=organisation, year=year, symbol=doc.symbol)
     numbered = dataclasses.replace(doc, number=sequence)
     docx_bytes, pdf_bytes = render_docx(numbered), render_pdf(numbered)
+    number = numbered.number_line.removeprefix("Số: ")
+    pdf_bytes, signature_info = _sign(pdf_bytes, doc=numbered, number=number)
     issued = IssuedDocument(
         kind=kind,
         organisation=organisation,
         year=year,
         symbol=doc.symbol,
         sequence=sequence,
-        number=numbered.number_line.removeprefix("Số: "),
+        number=number,
         title=f"{numbered.type_title} {numbered.summary}".strip()[:300],
         issued_at=timezone.now(),
         issued_by=by,
         docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
         pdf_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
         identity_protected=identity_protected,
+        signed=bool(signature_info),
+        signature_info=signature_info,
     )
     if about is not None:
         issued.about_type = ContentType.objects.get_for_model(about)
@@ -78,9 +83,39 @@ def issue_document(*, by, kind: str, doc: OfficialDocument, about=None, organisa
         actor=by,
         action="documents.issue",
         obj=issued,
-        changes={"kind": kind, "number": issued.number, "identity_protected": identity_protected, "docx_sha256": issued.docx_sha256, "pdf_sha256": issued.pdf_sha256, "about": f"{issued.about_type.model if issued.about_type else ''}:{issued.about_id}"},
+        changes={"kind": kind, "number": issued.number, "identity_protected": identity_protected, "docx_sha256": issued.docx_sha256, "pdf_sha256": issued.pdf_sha256, "signed": issued.signed, "about": f"{issued.about_type.model if issued.about_type else ''}:{issued.about_id}"},
     )
     return issued
+
+
+def _sign(pdf: bytes, *, doc: OfficialDocument, number: str) -> tuple[bytes, dict]:
+    """The PDF signed with the agency's identity when one is configured, and what to record of that signature;
+    unchanged and ``{}`` when none is (the document is then issued unsigned and its page says so).
+
+    A configured identity that fails (unreadable key, timestamp authority down) refuses the issue: a document
+    that should carry a signature is never issued without one unnoticed."""
+    if not signing.signing_configured():
+        return pdf, {}
+    try:
+        signer = signing.get_signer()
+        signed = signer.sign_pdf(
+            pdf,
+            field_name="ChuKyCoQuan",
+            signer_name=doc.signature.signer_name,
+            title=doc.signature.title,
+            authority_lines=doc.signature.heading_lines,
+            location=doc.place,
+            reason=f"Ban hành văn bản số {number}",
+        )
+    except signing.SigningUnavailable as exc:
+        raise ValidationError(f"Chưa ban hành được văn bản vì không ký số được: {exc}") from exc
+    check = signing.verify_pdf(signed)
+    return signed, {
+        "signer": signing.subject_name(signer.certificate),
+        "certificate_serial": format(signer.certificate.serial_number, "X"),
+        "signed_at": check.signed_at.isoformat() if check.signed_at else "",
+        "timestamp": check.timestamp.isoformat() if check.timestamp else "",
+    }
 
 
 def may_open(user, document: IssuedDocument) -> bool:

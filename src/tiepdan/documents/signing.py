@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,17 +35,13 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -118,29 +115,28 @@ class _PyhankoSigner:
 
     def sign_detached(self, data: bytes) -> bytes:
         """DER CMS SignedData over ``data``, content detached, CAdES-BES, with a signature timestamp if a TSA is set."""
-        content_info = _run(self._signer.async_sign_general_data(data, DIGEST, detached=True, use_cades=True, timestamper=self._timestamper()))
+        content_info = self._call(self._signer.async_sign_general_data(data, DIGEST, detached=True, use_cades=True, timestamper=self._timestamper()))
         return content_info.dump()
+
+    def _call(self, coro):
+        """Run a signing coroutine; a timestamp authority that does not answer is ``SigningUnavailable``."""
+        try:
+            return _run(coro)
+        except (timestamps.TimestampRequestError, OSError) as exc:
+            raise SigningUnavailable(f"Không lấy được dấu thời gian từ {self._tsa_url} ({exc}). Hãy kiểm tra SIGNING_TSA_URL và kết nối tới tổ chức cấp dấu thời gian.") from exc
 
     def sign_pdf(self, pdf: bytes, *, field_name: str, signer_name: str, title: str, authority_lines: list[str], location: str, reason: str, place: SignaturePlace | None = None) -> bytes:
         """The PDF with a PAdES signature (B-T with a TSA, else B-B) in a new visible field ``field_name``.
 
         ``place``: where the signature appears; by default the gap above ``signer_name`` on the last page
         (the 25 mm documents/pdf.py leaves between the signer's title and name)."""
-        # Deferred: the seal's drawing (Pillow, fonts) is needed only when a PDF is signed, not by manifests. # why
-        from .seal import seal_png
+        # Deferred: the seal's drawing (Pillow, reportlab) is needed only when a PDF is signed, not by manifests. # why
+        from .seal import appearance_pdf
 
         place = place or find_signature_place(pdf, signer_name=signer_name)
         now = datetime.now(VIETNAM).replace(microsecond=0)
-        seal = PdfImage(seal_png(self.seal_text), box=None)
-        style = TextStampStyle(
-            stamp_text="Ký bởi: %(agency)s\nThời gian ký: %(when)s",
-            text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(_stamp_font(), font_size=8)),
-            border_width=0,
-            background=seal,
-            background_opacity=1.0,
-            background_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID, inner_content_scaling=InnerScaling.SHRINK_TO_FIT),
-            inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MID, inner_content_scaling=InnerScaling.SHRINK_TO_FIT, margins=Margins(left=0, right=2, top=2, bottom=2)),
-        )
+        x1, y1, x2, y2 = place.box
+        appearance = appearance_pdf(organisation=self.seal_text, signed_at=now.isoformat(), width_pt=x2 - x1, height_pt=y2 - y1)
         page = place.page if place.page >= 0 else _page_count(pdf) - 1
         meta = signers.PdfSignatureMetadata(
             field_name=field_name,
@@ -150,16 +146,18 @@ class _PyhankoSigner:
             location=location,
             reason=reason,
         )
-        pdf_signer = signers.PdfSigner(
-            meta,
-            signer=self._signer,
-            timestamper=self._timestamper(),
-            stamp_style=style,
-            new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=tuple(int(v) for v in place.box)),
-        )
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        params = {"agency": self.seal_text, "when": now.isoformat(), "title": title, "authority": " / ".join(authority_lines), "signer": signer_name}
-        out = _run(pdf_signer.async_sign_pdf(writer, appearance_text_params=params, bytes_reserved=PDF_SIGNATURE_BYTES))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as appearance_file:
+            # pyHanko imports the appearance from a file, when it lays out the field.
+            appearance_file.write(appearance)
+            appearance_file.flush()
+            pdf_signer = signers.PdfSigner(
+                meta,
+                signer=self._signer,
+                timestamper=self._timestamper(),
+                stamp_style=StaticStampStyle.from_pdf_file(appearance_file.name, border_width=0),
+                new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=tuple(int(v) for v in place.box)),
+            )
+            out = self._call(pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=PDF_SIGNATURE_BYTES))
         return out.getvalue()
 
 
@@ -220,7 +218,9 @@ def _status_problems(status) -> list[str]:
         problems.append("Nội dung đã bị thay đổi sau khi ký: mã băm của nội dung không khớp với chữ ký.")
     elif not status.valid:
         problems.append("Chữ ký không hợp lệ về mặt mật mã (chữ ký không khớp với khóa công khai của chứng thư số).")
-    if status.revoked:
+    if not (status.intact and status.valid):
+        pass  # pyHanko judges trust only for a sound signature: saying «not trusted» here would mislead
+    elif status.revoked:
         problems.append("Chứng thư số của người ký đã bị thu hồi.")
     elif not status.trusted:
         if not getattr(settings, "SIGNING_TRUST_ROOTS", []):
@@ -293,14 +293,6 @@ def _organisation(cert: x509.Certificate) -> str:
     return str(values[0].value) if values else ""
 
 
-def _stamp_font() -> str:
-    """The regular face of the documents' serif font (Vietnamese letters), for the signature's text."""
-    # Deferred: scanning the font directories is only needed for a PDF's visible signature. # why
-    from .fonts import find_serif_font
-
-    return str(find_serif_font()[1][0])
-
-
 def _page_count(pdf: bytes) -> int:
     # Deferred: pypdf is only needed to lay out a visible signature. # why
     from pypdf import PdfReader
@@ -316,14 +308,18 @@ def find_signature_place(pdf: bytes, *, signer_name: str) -> SignaturePlace:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    width = 70 * 72 / 25.4  # 70 mm: the seal and the signing information side by side
-    height = 26 * 72 / 25.4
+    width = 72 * 72 / 25.4  # 72 mm: the seal and the signing information side by side
+    height = 34 * 72 / 25.4  # the seal's side (seal.SEAL_PX at 12 px/mm)
+    gap = 25 * 72 / 25.4  # documents/pdf.py's room between the title and the name
     for index in range(len(reader.pages) - 1, -1, -1):
         hits: list[tuple[float, float, float]] = []
 
         def visit(text, cm, tm, font_dict, font_size, hits=hits):
             if signer_name and signer_name.strip() and signer_name.strip() in text:
-                hits.append((tm[4], tm[5], font_size or 13))
+                # The text matrix is in the current transformation's space: map its origin to the page.
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                hits.append((x, y, (font_size or 13) * (tm[0] or 1)))
 
         reader.pages[index].extract_text(visitor_text=visit)
         if hits:
@@ -332,8 +328,8 @@ def find_signature_place(pdf: bytes, *, signer_name: str) -> SignaturePlace:
             # The name is centred in its column: its middle is about half its width (0.5 em a letter) to the right.
             middle = x + len(signer_name.strip()) * size * 0.25
             centre = min(max(middle, width / 2 + 10), page_width - width / 2 - 10)
-            # The name's baseline; the box sits just above its capital letters.
-            bottom = y + 14
+            # The name's baseline; the box is centred on the gap above its capital letters.
+            bottom = y + size + (gap - height) / 2
             return SignaturePlace(page=index, box=(centre - width / 2, bottom, centre + width / 2, bottom + height))
     last = reader.pages[-1]
     page_width = float(last.mediabox.width)
