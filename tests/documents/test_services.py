@@ -64,9 +64,12 @@ def test_a_commune_officer_cannot_issue_in_the_name_of_the_province(demo, offici
 
 
 def test_roles_without_the_right_are_refused(demo, official, refusal):
-    for username in ("cntt", "sonnmt", "trunguong"):
+    for username in ("cntt", "trunguong"):
         with pytest.raises(PermissionDenied, match="Vai trò của bạn không được ban hành văn bản"):
             _issue(official(username), refusal, demo["committee"])
+    # A department issues in its own name only (its answers on the tasks it is given), never in the province's.
+    with pytest.raises(PermissionDenied, match="ngoài phạm vi"):
+        _issue(official("sonnmt"), refusal, demo["committee"])
 
 
 def test_another_province_cannot_issue_or_read(demo, other_province, official, make_official, refusal):

@@ -67,11 +67,13 @@ allow("audit.verify", [R.SYSTEM_ADMIN, R.INSPECTOR], "kiểm tra toàn vẹn nh�
 # Later stages add their actions below, one block per app, in the order of a matter's life.
 
 # documents: official documents issued (Decree 30/2020 format) and their stored files
-allow("documents.issue", [R.BOARD_OFFICER, *LEADERS, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER], "ban hành văn bản (thông báo, giấy mời, giấy biên nhận)")
-allow("documents.view", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER], "xem, tải văn bản đã ban hành")
+# A department issues too, in its own name only (its scope): its answer to a citizen on a task (followup, Decree 154 Art. 25(2)).
+allow("documents.issue", [R.BOARD_OFFICER, *LEADERS, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER, R.DEPARTMENT_OFFICER], "ban hành văn bản (thông báo, giấy mời, giấy biên nhận)")
+allow("documents.view", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER, R.DEPARTMENT_OFFICER], "xem, tải văn bản đã ban hành")
 # intake (registration: citizens, petitions, matters, commune lists, the register book)
 INTAKE_WORKERS = [R.BOARD_OFFICER, R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN]
-allow("intake.view", [*INTAKE_WORKERS, *LEADERS, R.INSPECTOR, R.SYSTEM_ADMIN], "xem vụ việc, đơn của công dân")
+# A department sees only the matters it has a task for or was required to attend (followup widens intake.selectors.scoped_matters).
+allow("intake.view", [*INTAKE_WORKERS, *LEADERS, R.INSPECTOR, R.SYSTEM_ADMIN, R.DEPARTMENT_OFFICER], "xem vụ việc, đơn của công dân")
 allow("intake.register", [R.BOARD_OFFICER], "tiếp nhận đăng ký của công dân tại Ban, đơn gửi Chủ tịch")
 allow("intake.register_household", [R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN], "lập danh sách hộ dân đăng ký của xã")
 allow("intake.submit_batch", [R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN], "gửi danh sách của xã lên Ban Tiếp công dân tỉnh")
@@ -143,6 +145,12 @@ allow("outcomes.approve", LEADERS, "duyệt, ký hoặc trả lại thông báo 
 allow("outcomes.issue", [R.BOARD_OFFICER, *LEADERS], "ban hành thông báo kết luận, biên bản, văn bản thông báo cho công dân")
 # followup: declared here by OUT-NOTICE only because intake's machine names it (settling → settled); FOLLOWUP owns the roles.
 allow("followup.accept_result", [R.BOARD_OFFICER, *LEADERS], "ghi nhận kết quả giải quyết của cơ quan được giao")
+# followup: the tasks the notice gives agencies (Decree 154 Art. 25(2)). A task lies in its province and with its agency,
+# so the Board, the Chairman and the inspectors see the province's follow-up and an agency only its own tasks.
+AGENCY_OFFICIALS = [R.DEPARTMENT_OFFICER, R.COMMUNE_OFFICER, R.COMMUNE_CHAIRMAN]
+allow("followup.view", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, *AGENCY_OFFICIALS], "xem nhiệm vụ giao theo kết luận và tiến độ thực hiện")
+allow("followup.oversee", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "theo dõi, đôn đốc mọi nhiệm vụ của tỉnh (đến hạn, quá hạn)")
+allow("followup.report", AGENCY_OFFICIALS, "báo cáo tiến độ, kết quả giải quyết nhiệm vụ được giao, trả lời công dân")
 
 
 # --- The questions ------------------------------------------------------------------

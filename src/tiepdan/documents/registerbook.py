@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 # (key, heading, width in characters)
 COLUMNS: list[tuple[str, str, int]] = [
@@ -26,9 +26,30 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("forwarded_to", "Chuyển đơn (cơ quan có thẩm quyền, số văn bản chuyển)", 22),
     ("follow_up", "Theo dõi quá trình giải quyết và kết quả", 24),
 ]
+# Column 12 («Theo dõi quá trình giải quyết và kết quả») is written by the stages that follow a matter up, which sit
+# above documents: each registers, in its AppConfig.ready(), a callable ``(matter_ids) -> {matter_id: text}`` (followup:
+# each task's agency, due date, state and result document). A row names its matter by ``matter_id``.
+COLUMN_12_PROVIDERS: list[Callable[[list[int]], Mapping[int, str]]] = []
 TITLE = "SỔ TIẾP CÔNG DÂN"
 FORM_CODE = "Mẫu số 03/TCD"
 FONT = "Times New Roman"
+
+
+def fill_follow_up(rows: list) -> list:
+    """Column 12 of each dict row: the matter's state as the row gave it, then what each provider says of its matter.
+
+    Idempotent (the row's own text is kept under ``follow_up_state``), so a view and the export may both call it."""
+    ids = sorted({row["matter_id"] for row in rows if isinstance(row, dict) and row.get("matter_id")})
+    said: dict[int, list[str]] = {}
+    for provider in COLUMN_12_PROVIDERS if ids else ():
+        for matter_id, text in provider(ids).items():
+            if text:
+                said.setdefault(matter_id, []).append(text)
+    for row in rows:
+        if isinstance(row, dict) and row.get("matter_id"):
+            own = row.setdefault("follow_up_state", row.get("follow_up", ""))
+            row["follow_up"] = "\n".join(t for t in (own, *said.get(row["matter_id"], ())) if t)
+    return rows
 
 
 def _cells(row: Mapping | Sequence, number: int) -> list:
@@ -54,7 +75,8 @@ def _cells(row: Mapping | Sequence, number: int) -> list:
 
 
 def export_xlsx(rows: Iterable[Mapping | Sequence], *, organisation: str = "", parent_body: str = "", period: str = "") -> bytes:
-    """The register book with the form's title, headings, column numbers (1)-(12) and one line per reception."""
+    """The register book with the form's title, headings, column numbers (1)-(12) and one line per reception;
+    column 12 filled by ``COLUMN_12_PROVIDERS`` for rows that name their matter."""
     # Here, not at the top: openpyxl takes ~70 ms to import and only the spreadsheet downloads and uploads need it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -100,6 +122,7 @@ def export_xlsx(rows: Iterable[Mapping | Sequence], *, organisation: str = "", p
     body_font = Font(name=FONT, size=11)
     wrap = Alignment(vertical="top", wrap_text=True)
     row_index = number_row
+    rows = fill_follow_up(list(rows))
     for number, row in enumerate(rows, start=1):
         row_index += 1
         for column, value in enumerate(_cells(row, number), start=1):

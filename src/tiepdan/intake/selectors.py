@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
@@ -26,12 +29,17 @@ from .models import Matter, MatterState, Petition
 _DIGITS = re.compile(r"^\d{3,12}$")
 PAGE_SIZE = 50
 
+# An agency outside the committees' trees (a department) reaches only the matters a later stage gives it work on:
+# each callable ``(root_path) -> Q`` over ``Matter`` names them; followup registers its own in ``FollowupConfig.ready()``
+# (the matters the department has a task for or was required to attend). None registered: the department sees none.
+AGENCY_MATTERS: list[Callable[[str], Q]] = []
+
 
 def scoped_matters(user, action: str = "intake.view") -> QuerySet[Matter]:
     """The matters the user may take ``action`` on, as a filter on one indexed column.
 
     A user whose scope holds province committees sees those provinces' matters; a commune's
-    people see the matters of their commune. Equivalent to ``policy.visible`` on
+    people see the matters of their commune; a department those ``AGENCY_MATTERS`` names. Equivalent to ``policy.visible`` on
     ``Matter.jurisdiction_lookups`` without its join and DISTINCT (the list runs at 1,000,000 rows).
     """
     qs = Matter.objects.all()
@@ -45,7 +53,10 @@ def scoped_matters(user, action: str = "intake.view") -> QuerySet[Matter]:
     if provinces:
         return qs.filter(province_committee_id__in=provinces)
     communes = list(in_scope.filter(kind=Organisation.Kind.COMMUNE_COMMITTEE).values_list("pk", flat=True))
-    return qs.filter(commune_committee_id__in=communes)
+    if communes:
+        return qs.filter(commune_committee_id__in=communes)
+    reached = [reach(root) for reach in AGENCY_MATTERS]
+    return qs.filter(reduce(operator.or_, reached)) if reached else qs.none()
 
 
 LIST_COLUMNS = ("id", "registered_at", "identity_protected", "kind", "state", "summary", "people_count", "delegation_id", "citizen__full_name", "commune__name")
@@ -221,6 +232,7 @@ def register_book_rows(user, *, since=None, until=None) -> list[dict]:
             "guided_to": guidance_of(p),
             "forwarded_to": ", ".join(v for v in (p.forwarded_to, p.forwarding_document) if v),
             "follow_up": m.get_state_display(),
+            "matter_id": m.pk,  # for column 12's providers (documents.registerbook.COLUMN_12_PROVIDERS)
         })
     return rows
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tiepdan.core import audit, panels, policy
 from tiepdan.core.views_helpers import run_and_redirect
 from tiepdan.documents import selectors as doc_selectors
-from tiepdan.documents.registerbook import export_xlsx
+from tiepdan.documents.registerbook import export_xlsx, fill_follow_up
 from tiepdan.documents.services import may_open
 from tiepdan.organisations.models import AdministrativeUnit
 
@@ -247,7 +247,7 @@ def overdue(request):
 @login_required
 def register_book(request):
     policy.require(request.user, "intake.register_book")
-    rows = selectors.register_book_rows(request.user)
+    rows = fill_follow_up(selectors.register_book_rows(request.user))
     if request.GET.get("format") == "xlsx":
         committee = request.user.province_committee
         audit.record(actor=request.user, action="register_book.export", object_type="intake.petition", object_repr=f"{len(rows)} dòng")
