@@ -153,6 +153,18 @@ allow("followup.oversee", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "theo dõi, 
 allow("followup.report", AGENCY_OFFICIALS, "báo cáo tiến độ, kết quả giải quyết nhiệm vụ được giao, trả lời công dân")
 
 
+# reports: statistics, exports and the reports the Board and the communes send the Chairman (Lạng Sơn plan §V.2;
+# Thanh Hóa plan Part IV.2: the Inspectorate compiles; Bắc Ninh plan §III.6: the commune's report). Scope by
+# organisation: a commune's officials see their commune's figures, a province's its province, Central every province.
+REPORT_READERS = [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER, R.CENTRAL_OBSERVER]
+allow("reports.view", REPORT_READERS, "xem số liệu, báo cáo tiếp công dân")
+allow("reports.export_figures", REPORT_READERS, "tải số liệu tiếp công dân (CSV, Excel, JSON)")
+allow("reports.export_register", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "tải sổ tiếp công dân (CSV, Excel, JSON) cho cơ sở dữ liệu quốc gia")
+allow("reports.draft", [R.BOARD_OFFICER], "lập, sửa dự thảo báo cáo tháng")
+allow("reports.issue", [R.BOARD_OFFICER], "ban hành báo cáo tháng qua sổ văn bản đi")
+allow("reports.draft_commune", [R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER], "lập, sửa báo cáo của xã về công dân đăng ký")
+allow("reports.issue_commune", [R.COMMUNE_CHAIRMAN], "ban hành báo cáo của xã gửi Chủ tịch UBND tỉnh")
+
 # --- The questions ------------------------------------------------------------------
 def register_check(action: str, check: Callable) -> None:
     """Add a rule beyond the table: ``check(user, obj) -> str | None``, returning the refusal reason."""
