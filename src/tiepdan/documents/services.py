@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 
 from django.contrib.contenttypes.models import ContentType
@@ -146,3 +147,56 @@ def open_document(*, by, document: IssuedDocument, fmt: str) -> tuple[bytes, str
             audit.record(actor=by, action="documents.download", obj=document, changes={"format": fmt})
     filename = f"{document.number.replace('/', '-')}.{fmt}"
     return content, FORMATS[fmt], filename
+
+
+@dataclasses.dataclass(frozen=True)
+class FileCheck:
+    """What the public check says of an uploaded PDF: only the issued document's number, date and issuing body
+    (never what it says: it may name citizens), and the signature's verdict."""
+
+    sha256: str
+    issued: bool  # the file is, byte for byte, a document we issued
+    number: str
+    issued_on: dt.date | None
+    issuing_body: str
+    document_signed: bool
+    verification: signing.Verification
+
+    @property
+    def ok(self) -> bool:
+        return self.issued and self.document_signed and self.verification.ok
+
+    @property
+    def problems(self) -> list[str]:
+        problems = list(self.verification.problems)
+        if not self.issued:
+            problems.insert(0, "Tệp không trùng với văn bản nào do hệ thống ban hành (mã SHA-256 khác): tệp đã bị sửa, hoặc không phải văn bản của chúng tôi.")
+        elif not self.document_signed:
+            problems = ["Văn bản được ban hành khi hệ thống chưa cấu hình chữ ký số: tệp trùng với bản lưu nhưng chưa ký số."]
+        return problems
+
+
+def check_file(*, pdf: bytes, by=None, channel: str = "web") -> FileCheck:
+    """Whether ``pdf`` is a document we issued (its SHA-256 matches an issued PDF), whether its signature is valid
+    and chains to the trust roots, and whether it was changed after signing. Anyone may ask (``by`` is None for
+    a visitor); each check is audited with the file's hash, never its content."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    document = IssuedDocument.objects.select_related("organisation").filter(pdf_sha256=digest).first()
+    verification = signing.verify_pdf(pdf)
+    check = FileCheck(
+        sha256=digest,
+        issued=document is not None,
+        number=document.number if document else "",
+        issued_on=timezone.localdate(document.issued_at) if document else None,
+        issuing_body=document.organisation.name if document else "",
+        document_signed=bool(document and document.signed),
+        verification=verification,
+    )
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="documents.check_file",
+            obj=document,
+            changes={"sha256": digest, "size_bytes": len(pdf), "issued": check.issued, "signature_ok": verification.ok, "ok": check.ok, "channel": channel},
+        )
+    return check
