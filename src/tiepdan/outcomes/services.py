@@ -168,7 +168,7 @@ def submit(*, by, notice: ConclusionNotice, comment: str = "") -> ConclusionNoti
         NoticeComment.objects.create(notice=notice, version=notice.version, by=by, at=now, text=comment.strip(), action=N.SUBMITTED)
     notice = NOTICE.apply(notice, N.SUBMITTED, by=by, changes={"version": notice.version})
     if notice.owner is not None:
-        notify(recipients=[notice.owner], subject="Thông báo kết luận chờ duyệt", body=f"{notice} (dự thảo lần {notice.version}) đã được trình, chờ ông (bà) duyệt.", link=_link(notice), about=notice, by=by)
+        notify(recipients=[notice.owner], subject="Thông báo kết luận chờ duyệt", body=f"{notice} (dự thảo lần {notice.version}) đã được trình, chờ ông (bà) duyệt.", link=notice_link(notice), about=notice, by=by)
     return notice
 
 
@@ -178,7 +178,7 @@ def return_notice(*, by, notice: ConclusionNotice, comment: str) -> ConclusionNo
     notice = NOTICE.apply(notice, N.RETURNED, by=by, reason=comment)
     NoticeComment.objects.create(notice=notice, version=notice.version, by=by, at=timezone.now(), text=comment.strip(), action=N.RETURNED)
     if notice.owner is not None:
-        notify(recipients=[notice.owner], subject="Thông báo kết luận bị trả lại để sửa", body=f"{notice}: {comment.strip()}", link=_link(notice), about=notice, by=by)
+        notify(recipients=[notice.owner], subject="Thông báo kết luận bị trả lại để sửa", body=f"{notice}: {comment.strip()}", link=notice_link(notice), about=notice, by=by)
     return notice
 
 
@@ -193,7 +193,7 @@ def approve(*, by, notice: ConclusionNotice, comment: str = "") -> ConclusionNot
 
 
 # --- Issue ------------------------------------------------------------------------------------
-def _link(notice: ConclusionNotice) -> str:
+def notice_link(notice: ConclusionNotice) -> str:
     return reverse("outcomes:notice", args=[notice.pk])
 
 
