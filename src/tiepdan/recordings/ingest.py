@@ -250,6 +250,10 @@ def _upload_refusal(track: Track, by: Uploader) -> str | None:
             return refusal
     if not by.device_hash or not secrets.compare_digest(track.device_hash, by.device_hash):
         return "Lượt ghi này không phải của trình duyệt này: mỗi điểm cầu chỉ tải lên luồng của mình."
+    if room.state == RoomState.CLOSED:
+        # The grace after the close: the room's checks all say «ended»; the take's own browser (its device
+        # cookie, checked in full when the take opened) may still hand in what it recorded before.
+        return None
     at_point = track.point if track.source == TrackSource.OWN else recorder_point(track.point, track.source)
     return _caller_refusal(by, at_point)
 

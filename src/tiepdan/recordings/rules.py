@@ -42,7 +42,7 @@ def seq_problem(seq: int, *, highest: int | None, max_ahead: int) -> str | None:
     """
     if seq < 0:
         return "Số thứ tự đoạn ghi hình phải từ 0 trở lên."
-    if seq > (highest if highest is not None else -1) + max_ahead:
+    if seq > (highest if highest is not None else 0) + max_ahead:
         return f"Số thứ tự đoạn ghi hình {seq} vượt quá xa đoạn đã nhận ({highest if highest is not None else 'chưa có'}); vui lòng tải lại trang để bắt đầu lượt ghi mới."
     return None
 
