@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from asn1crypto import pem
+from certomancer.integrations.animator import Animator, AnimatorArchStore
+from certomancer.registry import CertomancerConfig
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from werkzeug.serving import make_server
 
 HERE = Path(__file__).parent
 AGENCY = "Ủy ban nhân dân tỉnh Thử Nghiệm"
@@ -128,10 +132,6 @@ def test_signer(_test_pki_material, tmp_path, settings) -> TestPki:
 @pytest.fixture(scope="session")
 def _certomancer_server(tmp_path_factory):
     """Certomancer's Animator (CA, CRL, TSA) on a free loopback port, for the whole run; stopped at its end."""
-    from certomancer.integrations.animator import Animator, AnimatorArchStore
-    from certomancer.registry import CertomancerConfig
-    from werkzeug.serving import make_server
-
     keys = tmp_path_factory.mktemp("certomancer-keys")
     for label in ("root", "tsa", "agency"):
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -151,8 +151,6 @@ def _certomancer_server(tmp_path_factory):
 @pytest.fixture
 def signing_pki(_certomancer_server, tmp_path, settings) -> TestPki:
     """The agency's identity from Certomancer's CA, its timestamps from Certomancer's TSA, CRLs fetched from it."""
-    from asn1crypto import pem
-
     arch, prefix, keys = _certomancer_server
     ca_cert = x509.load_der_x509_certificate(arch.get_cert("root").dump())
     cert = x509.load_der_x509_certificate(arch.get_cert("agency").dump())

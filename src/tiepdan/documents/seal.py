@@ -12,8 +12,10 @@ import math
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfgen import canvas as pdf_canvas
 
-from .fonts import find_serif_font
+from .fonts import PDF_FONT, find_serif_font, register_pdf_fonts
 
 SEAL_RED = (218, 37, 29, 255)
 # The image's side in pixels: drawn at 12 px/mm, a 34 mm seal.
@@ -76,12 +78,6 @@ def appearance_pdf(*, organisation: str, signed_at: str, width_pt: float, height
     """The visible signature as a one-page PDF of the box's size: the seal on the left, over about a third of
     the signing information (the organisation and the signing time, ISO 8601), which pyHanko places in the
     signature field. reportlab embeds the documents' font, so every Vietnamese letter shows and extracts."""
-    # Deferred: reportlab is needed here only when a PDF is signed. # why
-    from reportlab.lib.utils import ImageReader, simpleSplit
-    from reportlab.pdfgen import canvas as pdf_canvas
-
-    from .fonts import PDF_FONT, register_pdf_fonts
-
     register_pdf_fonts()
     buffer = io.BytesIO()
     page = pdf_canvas.Canvas(buffer, pagesize=(width_pt, height_pt))

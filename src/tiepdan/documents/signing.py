@@ -43,6 +43,9 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from .seal import appearance_pdf
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DIGEST = "sha256"
@@ -130,9 +133,6 @@ class _PyhankoSigner:
 
         ``place``: where the signature appears; by default the gap above ``signer_name`` on the last page
         (the 25 mm documents/pdf.py leaves between the signer's title and name)."""
-        # Deferred: the seal's drawing (Pillow, reportlab) is needed only when a PDF is signed, not by manifests. # why
-        from .seal import appearance_pdf
-
         place = place or find_signature_place(pdf, signer_name=signer_name)
         now = datetime.now(VIETNAM).replace(microsecond=0)
         x1, y1, x2, y2 = place.box
@@ -294,9 +294,6 @@ def _organisation(cert: x509.Certificate) -> str:
 
 
 def _page_count(pdf: bytes) -> int:
-    # Deferred: pypdf is only needed to lay out a visible signature. # why
-    from pypdf import PdfReader
-
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -304,9 +301,6 @@ def find_signature_place(pdf: bytes, *, signer_name: str) -> SignaturePlace:
     """The box for the visible signature: above the line that carries ``signer_name`` on the last page where it
     appears (the signature place of Decree 30's layout, between the signer's title and name); else the lower
     right of the last page."""
-    # Deferred: pypdf's text positions are only needed to lay out a visible signature. # why
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(pdf))
     width = 72 * 72 / 25.4  # 72 mm: the seal and the signing information side by side
     height = 34 * 72 / 25.4  # the seal's side (seal.SEAL_PX at 12 px/mm)
