@@ -108,3 +108,12 @@ def test_a_download_names_who_took_it_and_is_audited(recorded, client_as):
     assert "tai-boi-thanhtra" in response["Content-Disposition"] and response["Content-Disposition"].startswith("attachment")
     entry = AuditEntry.objects.get(action="recordings.download")
     assert entry.actor.username == "thanhtra" and "tai-boi-thanhtra" in entry.changes["file"]
+
+
+def test_the_session_page_and_the_matter_page_open_the_player_on_the_matter(recorded, client_as):
+    built = recorded()
+    session_page = client_as("canboxa").get(f"/lich-tiep/{built.session.pk}/").content.decode()
+    assert f"/ghi-hinh/{built.recording.pk}/xem/" in session_page
+    matter_page = client_as("chutich").get(f"/vu-viec/{built.matters['b'].pk}/").content.decode()
+    assert f"/ghi-hinh/{built.recording.pk}/xem/?chuong={built.chapters['b'].pk}" in matter_page
+    assert f"/ghi-hinh/{built.recording.pk}/xem/" not in client_as("sonnmt").get(f"/vu-viec/{built.matters['b'].pk}/").content.decode()
