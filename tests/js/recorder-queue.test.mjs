@@ -21,7 +21,7 @@ async function page(idb, server, options = {}) {
 const blob = (text) => new Blob([text]);
 const take = (n = 1) => ({ take: `00000000-0000-4000-8000-00000000000${n}`, point: 12, source: "own", mimeType: "video/webm;codecs=vp8,opus" });
 
-async function until(cond, what, ms = 3000) {
+async function until(cond, what, ms = 10_000) {
   const deadline = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -4,6 +4,7 @@ import { combineQuality, createBackend } from "./media/backend.js";
 import { Signalling } from "./signalling.js";
 import { listDevices, openDevices, playTestTone, watchLevel } from "./devices.js";
 import { icon } from "../core/icons.js";
+import { RoomRecorder } from "../recordings/recorder.js";
 
 const config = JSON.parse(document.getElementById("live-config").textContent);
 const $ = (id) => document.getElementById(id);
@@ -22,6 +23,33 @@ const state = {
   screen: null,
 };
 window.tiepdanRoom = state; // for the console, the tests and operators' debugging
+
+// --- Recording (recordings/recorder.js; docs/MEDIA.md "Recording") ----------------------------
+// Decree 154/2026 Art. 24: from the session's start to its close, this point's browser records its own
+// camera and microphone, and the central point's browser also what it receives from each admitted point.
+// On Janus the server records, not the browser.
+state.received = new Map(); // pointId → the MediaStream this browser receives from that point
+state.recorder = null;
+const csrfToken = () => (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+if (document.getElementById("rec").dataset.tracksUrl) {
+  RoomRecorder.fromPage({ element: document.getElementById("rec"), roomId: config.room_id, pointId: config.point_id, statusEl: document.getElementById("rec-upload"), csrf: csrfToken })
+    .then((recorder) => { state.recorder = recorder; syncRecording(); })
+    .catch((err) => console.error("recording unavailable", err));
+}
+
+function syncRecording() {
+  if (!state.recorder || !state.snapshot) return;
+  const room = state.snapshot.room;
+  const me = state.snapshot.points.find((p) => p.id === state.selfId);
+  const on = !!room.recording && room.state !== "closed" && room.backend !== "janus" && !!me && me.status === "admitted" && publishes();
+  const relays = new Map();
+  if (on && me.role === "central") {
+    for (const p of state.snapshot.points) {
+      if (p.id !== state.selfId && p.status === "admitted" && state.received.has(p.id)) relays.set(p.id, state.received.get(p.id));
+    }
+  }
+  state.recorder.sync({ on, own: on ? state.localStream : null, relays });
+}
 
 const signalling = new Signalling(config.ws_path, { heartbeatMs: config.heartbeat_ms });
 state.signalling = signalling;
@@ -207,6 +235,7 @@ function applySnapshot(snap) {
   if (state.backend) state.backend.spotlight(room.spotlight);
   if (room.state === "closed") { notice("Phiên tiếp công dân đã kết thúc. Cảm ơn các điểm cầu đã tham gia."); teardown(); }
   layout();
+  syncRecording();
   document.body.dispatchEvent(new CustomEvent("live-room-changed", { detail: snap }));
 }
 
@@ -217,12 +246,14 @@ async function ensureBackend(room) {
   if (state.backend) { await state.backend.leave(); state.backend = null; }
   signalling.holdSignals();
   const backend = await createBackend({ self: { id: state.selfId, name: $("self-name").textContent, role: state.role }, credentials: state.credentials, signalling });
+  state.received.clear();
   backend.addEventListener("track", (e) => {
     const { pointId, stream, slot } = e.detail;
+    if (slot !== "relay") { state.received.set(String(pointId), stream); syncRecording(); }
     if (slot === "relay") attach("relay", pointName(state.snapshot.room.spotlight), stream);
     else attach(pointId, pointName(pointId), stream);
   });
-  backend.addEventListener("point-left", (e) => dropTile(e.detail.pointId));
+  backend.addEventListener("point-left", (e) => { dropTile(e.detail.pointId); state.received.delete(String(e.detail.pointId)); syncRecording(); });
   backend.addEventListener("quality", (e) => { state.quality[e.detail.pointId] = e.detail; });
   backend.addEventListener("backend-failed", (e) => {
     notice(`Mất kết nối tới máy chủ truyền hình (${e.detail.reason}); đang chuyển sang kết nối trực tiếp…`, "warn");
@@ -236,6 +267,8 @@ async function ensureBackend(room) {
 }
 
 async function teardown() {
+  state.received.clear();
+  if (state.recorder) state.recorder.stopAll();
   if (state.backend) await state.backend.leave();
   state.backend = null;
   clearInterval(state.qualityTimer);

@@ -57,15 +57,15 @@ class Take {
     const video = this.stream.getVideoTracks().length > 0;
     this.mimeType = pickMimeType({ video });
     this.take = crypto.randomUUID();
-    await this.queue.openTake({ take: this.take, point: this.point, source: this.source, mimeType: this.mimeType });
+    // The recorder starts at once; its take is kept (IndexedDB) before its first slice is.
+    const opened = this.queue.openTake({ take: this.take, point: this.point, source: this.source, mimeType: this.mimeType });
+    this.chain = opened;
     const locks = globalThis.navigator && navigator.locks;
     if (locks) locks.request(LOCK + this.take, () => new Promise((release) => { this.releaseLock = release; })).catch(() => {});
     const options = { videoBitsPerSecond: VIDEO_BITS, audioBitsPerSecond: AUDIO_BITS };
     if (this.mimeType) options.mimeType = this.mimeType;
     const mr = new MediaRecorder(new MediaStream(this.stream.getTracks()), options);
     this.recorder = mr;
-    this.sliceStart = Date.now();
-    mr.onstart = () => { this.sliceStart = Date.now(); };
     mr.ondataavailable = (e) => {
       if (!e.data || !e.data.size) return;
       const seq = this.seq++;
@@ -85,7 +85,10 @@ class Take {
       mr.onstop = finish;
       mr.onerror = (e) => { console.warn("recording: the recorder stopped", e.error || e); finish(); };
     });
+    // The first slice begins when it is asked to: on a busy page the "start" event comes seconds later.
+    this.sliceStart = Date.now();
     mr.start(this.timesliceMs);
+    await opened;
   }
 
   stop() {

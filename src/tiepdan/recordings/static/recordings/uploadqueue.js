@@ -266,7 +266,7 @@ export class UploadQueue extends EventTarget {
         return rec.trackId;
       }
       if (verdict(res.status) !== "retry") {
-        this.log.warn("recording: the server refused the take", rec.take, res.status, res.body);
+        this.log.warn(`recording: the server refused take ${rec.take}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
         rec.refused = res.status;
         for (const slice of this.pending.filter((s) => s.take === rec.take)) await this._setAside(slice, "refused", res.status);
         return null;
@@ -302,7 +302,7 @@ export class UploadQueue extends EventTarget {
       this.setTimer(() => { this.wakeAt = Infinity; this.pump(); }, Math.max(0, soonest - now));
     }
     this._closeFinished();
-    if (this._isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   async _send(rec, slice) {
@@ -315,7 +315,7 @@ export class UploadQueue extends EventTarget {
       return;
     }
     if (v !== "acked") {
-      this.log.warn(`recording: slice ${slice.seq} of take ${slice.take} ${v === "conflict" ? "conflicts with what the server holds" : "was refused"}`, res.status, res.body);
+      this.log.warn(`recording: slice ${slice.seq} of take ${slice.take} ${v === "conflict" ? "conflicts with what the server holds" : "was refused"}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
       await this._setAside(slice, v, res.status);
       return;
     }
@@ -344,7 +344,7 @@ export class UploadQueue extends EventTarget {
         // Answered (closed, or refused for good: the server lists the take's gaps either way); only
         // no answer or a busy server is tried again.
         if (res.status >= 200 && res.status < 500 && ![408, 429].includes(res.status)) {
-          if (res.status >= 300) this.log.warn("recording: closing the take was refused", rec.take, res.status, res.body);
+          if (res.status >= 300) this.log.warn(`recording: closing take ${rec.take} was refused: HTTP ${res.status} ${JSON.stringify(res.body)}`);
           if (!this.aside.some((a) => a.take === rec.take)) await this.store.deleteTake(rec.take);
           else await this.store.putTake({ ...rec, closing: false, closed: true });
           rec.closed = true;
@@ -361,13 +361,13 @@ export class UploadQueue extends EventTarget {
   }
 
   // Resolves when nothing waits to be sent (tests; a page's orderly close).
-  _isIdle() {
+  isIdle() {
     const closing = [...this.takes.values()].some((t) => t.closeLastSeq != null && !t.closed && t.trackId != null);
     return !this.pending.length && !this.inFlight.size && !this.registering.size && !closing;
   }
 
   idle() {
-    if (this._isIdle()) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }
