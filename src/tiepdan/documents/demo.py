@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .identity import make_demo_identity
+from .identity import DEMO_PASSWORD, make_demo_identity
 
 
 def seed(orgs: dict) -> None:
@@ -15,4 +15,10 @@ def seed(orgs: dict) -> None:
     demo_dir = Path(settings.DATA_DIR) / "pki"
     if configured and Path(configured).parent != demo_dir:
         return
-    make_demo_identity(demo_dir, orgs["committee"].name)
+    identity = make_demo_identity(demo_dir, orgs["committee"].name)
+    if not configured:
+        # Settings were read before the identity existed; the later stages' demos issue documents and sign a
+        # recording's manifest in this same process, and a newcomer's demo should show them signed.
+        settings.SIGNING_PKCS12_PATH = str(identity.pkcs12)
+        settings.SIGNING_PKCS12_PASSWORD = DEMO_PASSWORD
+        settings.SIGNING_TRUST_ROOTS = [str(identity.ca_pem)]

@@ -3,6 +3,7 @@ import importlib
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from tiepdan.organisations import demo
 
@@ -16,7 +17,15 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, province=None, **options):
         orgs = demo.seed(province_code=province)
-        # Each later stage seeds its own demo data, in the order of INSTALLED_APPS.
+        # Each later stage seeds its own demo data, in the order of INSTALLED_APPS. A stage may point the
+        # settings at what it made for the later ones (documents: the demo signing identity, so the notice
+        # and the recording's manifest come out signed); the layer is dropped afterwards, so a test that
+        # seeds the demo leaves the process's settings as they were.
+        with override_settings():
+            self._seed_stages(orgs)
+        self.stdout.write(self.style.SUCCESS(f"Dữ liệu trình diễn sẵn sàng: {orgs['committee']}."))
+
+    def _seed_stages(self, orgs: dict) -> None:
         for config in apps.get_app_configs():
             if config.name.startswith("tiepdan.") and config.name != "tiepdan.organisations":
                 try:
@@ -26,4 +35,3 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(orgs)
-        self.stdout.write(self.style.SUCCESS(f"Dữ liệu trình diễn sẵn sàng: {orgs['committee']}."))
