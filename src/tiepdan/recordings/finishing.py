@@ -129,7 +129,7 @@ def finish_take(track: Track, *, workdir: Path, problems: list[str]) -> bool:
     except media.MediaError as exc:
         problems.append(f"{_who(track)}: không hoàn thiện được lượt ghi ({exc}).")
         return False
-    key = key_of(track.recording, "tracks", str(track.pk), "take.webm")
+    key = key_of(track.recording, "tracks", str(track.pk), f"take-{track.pk}.webm")  # names unique, so a download may lie flat
     store.put_file(key, out)
     track.file.name = key
     track.file_sha256 = media.sha256_file(out)

@@ -75,6 +75,11 @@ def listed_items(document: dict) -> list[dict]:
     return items
 
 
+def _n(count: int) -> str:
+    """A byte count as Vietnamese writes it (1.234.567)."""
+    return f"{count:,}".replace(",", ".")
+
+
 def _check_items(items: list[dict], *, exists: Callable[[str], bool], size: Callable[[str], int], opener: Callable[[str], BinaryIO]) -> list[str]:
     problems = []
     for item in items:
@@ -83,7 +88,7 @@ def _check_items(items: list[dict], *, exists: Callable[[str], bool], size: Call
             problems.append(f"{item['what']} ({key}): không còn, bản kê có liệt kê.")
             continue
         if item.get("size_bytes") is not None and size(key) != item["size_bytes"]:
-            problems.append(f"{item['what']} ({key}): kích thước {size(key):,} byte, bản kê ghi {item['size_bytes']:,} byte: đã bị thay đổi.".replace(",", "."))
+            problems.append(f"{item['what']} ({key}): kích thước {_n(size(key))} byte, bản kê ghi {_n(item['size_bytes'])} byte: đã bị thay đổi.")
             continue
         with opener(key) as stream:
             actual = _sha256(stream)

@@ -38,15 +38,30 @@ def room_rec_dir(room) -> Path:
     return Path(settings.JANUS_REC_DIR) / f"room-{room.pk}"
 
 
+PUBLISH_WINDOW_US = 2_000_000  # one publish opens its streams' recorders within moments of each other
+
+
 def publishes(folder: Path) -> dict[tuple[int, int], dict[str, Path]]:
-    """The .mjr files of a folder grouped by publish: (publisher id, Janus's µs) → {"audio": path, "video": path}."""
-    found: dict[tuple[int, int], dict[str, Path]] = {}
+    """The .mjr files of a folder grouped by publish: (publisher id, Janus's µs of its first file) → {"audio": path, "video": path}.
+
+    Each stream's file carries the moment its own recorder opened, a few µs apart; a file of a kind the group
+    already has, or opened more than ``PUBLISH_WINDOW_US`` later, belongs to the next publish (the point
+    published again: a reload, a new camera)."""
+    by_user: dict[int, list[tuple[int, str, Path]]] = {}
     if not folder.is_dir():
-        return found
+        return {}
     for path in sorted(folder.iterdir()):
         match = MJR.match(path.name)
         if match and match["kind"] in ("audio", "video") and path.stat().st_size > 0:
-            found.setdefault((int(match["user"]), int(match["at"])), {}).setdefault(match["kind"], path)
+            by_user.setdefault(int(match["user"]), []).append((int(match["at"]), match["kind"], path))
+    found: dict[tuple[int, int], dict[str, Path]] = {}
+    for user, files in by_user.items():
+        group_at, group = None, {}
+        for at, kind, path in sorted(files):
+            if group_at is None or kind in group or at - group_at > PUBLISH_WINDOW_US:
+                group_at, group = at, {}
+                found[(user, group_at)] = group
+            group[kind] = path
     return found
 
 
@@ -105,7 +120,7 @@ def _take(recording: Recording, point, take: uuid.UUID, files: dict[str, Path], 
             Slice.objects.update_or_create(track=track, seq=seq, defaults={
                 "sha256": media.sha256_file(files[kind]), "size_bytes": size, "received_at": timezone.now(), "storage_key": key,
             })
-        key = f"{base}/take.webm"
+        key = f"{base}/take-{point.pk}-{at_us}.webm"
         store.put_file(key, out)
         track.file.name = key
         track.file_sha256 = media.sha256_file(out)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_upload
+from . import views, views_upload, views_verify
 
 urlpatterns: list = [
     # the recorder's upload API (REC-CORE: views_upload.py; CONTRACTS §2)
@@ -17,4 +17,6 @@ urlpatterns: list = [
     path("luu-tru/", views.storage_page, name="recordings_storage"),
     path("phong/<int:room_id>/han-che/", views.mark_restricted, name="recordings_mark_restricted"),
     path("han-che/<int:stretch_id>/ket-thuc/", views.end_restricted, name="recordings_end_restricted"),
+    # is a recording whole and signed (REC-FINISH: views_verify.py)
+    path("kiem-tra/", views_verify.verify_page, name="recordings_verify"),
 ]

@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,6 +54,13 @@ PUBLISHER_TTL_S = 12 * 3600  # longer than any session day
 
 def _publisher_key(room_number: int, point_id: int) -> str:
     return f"live:janus:publisher:{room_number}:{point_id}"
+
+
+def _room_rec_dir(room) -> Path:
+    """Where Janus writes this room's .mjr files (``recordings.janus_recording.room_rec_dir`` reads the same place)."""
+    folder = Path(settings.JANUS_REC_DIR) / f"room-{room.pk}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def held_muted(point) -> bool:
@@ -130,9 +138,10 @@ class JanusBackend(MediaBackend):
                 "audiocodec": "opus",
                 "videocodec": "vp8",
                 "notify_joining": True,
-                # Ready for the recording issue: switch ``record`` on, files go under the data dir.
-                "record": False,
-                "rec_dir": str(settings.JANUS_REC_DIR / f"room-{room.pk}"),
+                # Decree 154/2026 Art. 24: the server records every publisher, one folder per room under the
+                # data dir (Janus refuses protected system folders); recordings.janus_recording reads it at finishing.
+                "record": True,
+                "rec_dir": str(_room_rec_dir(room)),
                 "allowed": tokens,
             })
         for token in tokens:
