@@ -271,5 +271,9 @@ def issue(*, by, notice: ConclusionNotice) -> ConclusionNotice:
 
 
 def draft_after_room_closed(room) -> None:
-    """live.hooks.room_closed: the room's session has ended; its draft notice waits for the Board."""
-    draft_notice(session=ReceptionSession.objects.get(pk=room.session_id))
+    """live.hooks.room_closed: the room's session has ended; its draft notice waits for the Board.
+
+    A room closed before it went live leaves its session unheld (``scheduling.end_reception``): nothing to conclude."""
+    session = ReceptionSession.objects.get(pk=room.session_id)
+    if session.status == SessionStatus.CLOSED:
+        draft_notice(session=session)
