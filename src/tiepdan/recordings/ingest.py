@@ -258,6 +258,13 @@ def _upload_refusal(track: Track, by: Uploader) -> str | None:
     return _caller_refusal(by, at_point)
 
 
+def check_uploader(track: Track, by: Uploader, **context) -> None:
+    """Refuse (audited) unless ``by`` may upload into ``track`` now; asked first, before the body is looked at."""
+    refusal = _upload_refusal(track, by)
+    if refusal:
+        _refuse(refusal, by=by, obj=track, **context)
+
+
 def track_for_upload(track_id: int) -> Track | None:
     """One query for everything a slice's checks read (the upload is hot: 50 at once in the bench)."""
     return (Track.objects.select_related("recording", "recording__room", "recording__room__province_committee", "point", "point__organisation", "point__room")
@@ -272,9 +279,7 @@ def slice_key(track: Track, seq: int, sha256_hex: str) -> str:
 def ingest_slice(*, track: Track, seq: int, data: bytes, sha256_hex: str, client_time_ms: int | None, by_device: Uploader) -> SliceResult:
     """Take in slice ``seq`` of ``track``: checked, stored durably, recorded; only then acknowledged."""
     by = by_device
-    refusal = _upload_refusal(track, by)
-    if refusal:
-        _refuse(refusal, by=by, obj=track, seq=seq)
+    check_uploader(track, by, seq=seq)
     size_problem = rules.slice_size_problem(len(data), limit_bytes=settings.RECORDINGS_MAX_SLICE_BYTES)
     if size_problem:
         _refuse(size_problem, status=413 if data else 400, by=by, obj=track, seq=seq, size_bytes=len(data))

@@ -39,7 +39,7 @@ class StorageError(Exception):
 def check_key(key: str) -> str:
     """A key is a relative path without ``..``: nothing is written outside the store's root."""
     parts = PurePosixPath(key).parts
-    if not key or key.startswith("/") or "\\" in key or any(p in ("..", ".", "") for p in parts):
+    if not key or key.startswith("/") or key.endswith("/") or "//" in key or "\\" in key or "\0" in key or any(p in ("..", ".") for p in parts):
         raise ValueError(f"invalid storage key: {key!r}")
     return key
 
@@ -271,7 +271,9 @@ class S3Store:
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         strip = len(self.prefix) + 1 if self.prefix else 0
-        full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
+        if ".." in PurePosixPath(prefix).parts:
+            raise ValueError(f"invalid storage prefix: {prefix!r}")
+        full = (f"{self.prefix}/" if self.prefix else "") + prefix
         paginator = self.client.get_paginator("list_objects_v2")
         found = []
         for page in paginator.paginate(Bucket=self.bucket, Prefix=full):

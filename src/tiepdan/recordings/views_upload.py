@@ -91,10 +91,7 @@ def open_track(request, room_id: int):
 
 
 def _read_body(request, limit: int) -> bytes:
-    """The body, read in chunks and stopped one byte past ``limit`` (a body that lies about its length is cut too)."""
-    declared = request.META.get("CONTENT_LENGTH")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise UploadRefused(f"Đoạn ghi hình {int(declared):,} byte vượt quá giới hạn {limit:,} byte.".replace(",", "."), 413)
+    """The body, read in chunks and stopped one byte past ``limit`` (``ingest`` then refuses it as too large)."""
     parts, size = [], 0
     while size <= limit:
         chunk = request.read(min(READ_CHUNK, limit + 1 - size))
@@ -102,8 +99,6 @@ def _read_body(request, limit: int) -> bytes:
             break
         parts.append(chunk)
         size += len(chunk)
-    if size > limit:
-        raise UploadRefused(f"Đoạn ghi hình vượt quá giới hạn {limit:,} byte.".replace(",", "."), 413)
     return b"".join(parts)
 
 
@@ -113,7 +108,12 @@ def put_slice(request, track_id: int, seq: int):
     """PUT /ghi-hinh/luong/<track>/doan/<seq>/: store one slice; 201 stored, 200 a duplicate, 409 another body."""
     track = _track_or_404(track_id)
     by = _uploader(request)
-    data = _read_body(request, settings.RECORDINGS_MAX_SLICE_BYTES)
+    limit = settings.RECORDINGS_MAX_SLICE_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > limit:  # refused without reading it, once the caller is known
+        ingest.check_uploader(track, by, seq=seq)
+        raise UploadRefused(f"Đoạn ghi hình {int(declared):,} byte vượt quá giới hạn {limit:,} byte.".replace(",", "."), 413)
+    data = _read_body(request, limit)
     result = ingest.ingest_slice(track=track, seq=seq, data=data, sha256_hex=request.headers.get("X-Slice-SHA256", ""),
                                  client_time_ms=_int_or_none(request.headers.get("X-Client-Time-Ms"), "Giờ trình duyệt"), by_device=by)
     if result.duplicate:

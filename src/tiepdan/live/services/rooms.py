@@ -72,7 +72,7 @@ def close_room(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
     """The chair ends the session; closing a room that never went live must say why (``workflow.ROOM``)."""
     room = locked_room(room)
     policy.require(by, "live.chair", room)
-    was_live = room.state == RoomState.LIVE
+    was_live, was_recording = room.state == RoomState.LIVE, room.recording
     if room.current_item_id:
         close_current_matter(room, by)
         room.save()
@@ -81,8 +81,8 @@ def close_room(*, by, room: LiveRoom, reason: str = "") -> LiveRoom:
         scheduling.end_reception(by=by, session=room.session)
     get_backend(room.backend).close_room(room)
     record_event(room, EventKind.CLOSED, actor=by, reason=reason)
-    if room.recording:
-        room = set_recording(by=by, room=room, on=False)
+    if was_recording:  # the close switched the indicator off (workflow.ROOM): the trail says the recording stopped
+        record_event(room, EventKind.RECORDING, actor=by, on=False, reason="Kết thúc phiên")
     hooks.run("room_closed", room)
     after_commit(room)
     return room
