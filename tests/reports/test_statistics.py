@@ -105,3 +105,22 @@ def test_the_figures_take_a_few_queries_whatever_the_number_of_rows(month, offic
     scope = selectors.resolve_scope(user, None)
     with django_assert_max_num_queries(20):
         selectors.statistics_for(user, scope=scope, period=NOVEMBER)
+
+
+def test_outcomes_count_what_the_issued_notice_says_and_the_tasks_it_gave(month, official, clock):
+    import datetime as dt
+
+    from tiepdan.outcomes import services as outcomes
+
+    board, chairman = official("bantcd"), official("chutich")
+    clock.set(dt.date(2026, 11, 25))
+    notice = outcomes.draft_notice(session=month.periodic, by=board)
+    items = list(notice.items.order_by("position"))
+    for n, item in enumerate(items):
+        outcomes.save_item(by=board, item=item, conclusion=f"Kết luận số {n}", answered_at_once=n < 2, time_limit="10 ngày làm việc", contact_person="Bà Lương Thị Hạnh, Sở NN&MT")
+    outcomes.add_directive(by=board, item=items[2], agency=official("sonnmt").organisation, content="Kiểm tra hồ sơ, trả lời công dân.", working_days=10)
+    outcomes.submit(by=board, notice=notice)
+    outcomes.approve(by=chairman, notice=notice)
+    outcomes.issue(by=board, notice=notice)
+    o = _figures(official, "bantcd").outcomes
+    assert (o["answered_at_once"], o["directed"], o["tasks_done"], o["tasks_overdue"], o["tasks_open"]) == (2, 1, 0, 0, 1)

@@ -86,7 +86,7 @@ _REGISTRATION_LABELS = {"matters": "Vụ việc đăng ký", "people": "Số ng�
                         "declined_by_chair": "Chủ tịch (Phó Chủ tịch) không tiếp", "refused_form_01": "Thông báo từ chối tiếp (Mẫu 01/TCD)"}
 _READINESS_LABELS = {"points": "Điểm cầu của các kỳ đã tổ chức", "tested": "Điểm cầu đã kiểm tra kết nối", "first_try": "Đạt ngay lần kiểm tra đầu", "share": "Tỷ lệ đạt lần đầu"}
 _HOURS_LABELS = {"live_h": "Số giờ tiếp trực tuyến", "recorded_h": "Số giờ ghi hình"}
-_OUTCOME_LABELS = {"answered_at_once": "Trả lời ngay tại buổi tiếp", "directed": "Chỉ đạo cơ quan giải quyết", "tasks_done": "Nhiệm vụ đã hoàn thành", "tasks_overdue": "Nhiệm vụ quá hạn"}
+_OUTCOME_LABELS = {"answered_at_once": "Trả lời ngay tại buổi tiếp", "directed": "Chỉ đạo cơ quan giải quyết", "tasks_done": "Nhiệm vụ đã hoàn thành", "tasks_overdue": "Nhiệm vụ quá hạn", "tasks_open": "Nhiệm vụ chưa hoàn thành"}
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

@@ -28,8 +28,11 @@ What each figure counts (docs/REPORTS.md says the same for readers):
 - **readiness**: for each bridge point of a held session, whether its first readiness test from
   ``bridges.rules.test_window_start`` (5 working days before) to the session's start passed.
 - **quality**: each point's last measured link in the room (round trip, loss, bitrate) and its reconnections.
-- **hours**: hours the session rooms were live (start to close); hours recorded once recordings exist.
-- **outcomes**: answered at once, directed, tasks done and overdue, once those stages exist (``outcomes``).
+- **hours**: hours the session rooms were live (start to close), and hours recorded (each finished recording's
+  start to end).
+- **outcomes**: of the visits, those the issued conclusion notice says were answered at once, and those it
+  directed to an agency (at least one directive); of the tasks assigned in the period (in the scope's province,
+  or given to agencies under the scope), those done, overdue and still open (``followup.selectors.task_counts``).
 """
 from __future__ import annotations
 
@@ -43,11 +46,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tiepdan.bridges.models import ReadinessTest
+from tiepdan.followup.selectors import task_counts
 from tiepdan.bridges.rules import test_window_start
 from tiepdan.core.roles import Role
 from tiepdan.intake.models import Channel, Matter, MatterKind, Petition, SubjectArea
 from tiepdan.live.models import LiveRoom, RoomPoint
 from tiepdan.organisations.models import Organisation
+from tiepdan.outcomes.models import Directive, NoticeItem, NoticeState
+from tiepdan.recordings.models import Recording
 from tiepdan.scheduling.models import AgendaItem, ChangeNotice, ReceptionSession, SessionKind, SessionPoint, SessionStatus
 from tiepdan.triage.models import Decision, Proposal, RepeatFinding
 
@@ -159,16 +165,19 @@ def compute(scope: Scope, period: rules.Period) -> Statistics:
         period={"kind": period.kind, "start": period.start.isoformat(), "last_day": period.last_day.isoformat(), "label": period.label},
         scope={"kind": scope.kind, "organisation": scope.key, "label": scope.label},
     )
-    sessions = held_sessions(scope, period)
+    # The held sessions are few (one or two a month per province): their ids, read once, keep every later
+    # statement a plain ``IN`` list the planner reads from the indexes, not a nested subquery per statement.
+    session_ids = list(held_sessions(scope, period).values_list("pk", flat=True))
+    sessions = ReceptionSession.objects.filter(pk__in=session_ids)
     _sessions(stats, scope, period, sessions)
-    items = AgendaItem.objects.filter(session__in=sessions.values("pk")).filter(_matter_filter(scope, "matter__"))
+    items = AgendaItem.objects.filter(session_id__in=session_ids).filter(_matter_filter(scope, "matter__"))
     _visits(stats, items)
     _groups(stats, items)
     _registrations(stats, scope, period)
     _carried(stats, scope, period)
-    _readiness(stats, scope, sessions)
-    _rooms(stats, scope, sessions)
-    _outcomes(stats, scope, period)
+    _readiness(stats, scope, session_ids)
+    _rooms(stats, scope, session_ids)
+    _outcomes(stats, scope, period, session_ids)
     return stats
 
 
@@ -272,8 +281,8 @@ def _carried(stats: Statistics, scope: Scope, period: rules.Period) -> None:
     stats.carried = {"matters": carried, "times": [{"times": t, "matters": times[t]} for t in sorted(times)]}
 
 
-def _readiness(stats: Statistics, scope: Scope, sessions) -> None:
-    points = SessionPoint.objects.filter(session__in=sessions.values("pk"), bridge_point__isnull=False)
+def _readiness(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
+    points = SessionPoint.objects.filter(session_id__in=session_ids, bridge_point__isnull=False)
     if scope.kind == "commune":
         points = points.filter(organisation_id=scope.organisation.pk)
     pairs = list(points.values("session_id", "session__online_starts_at", "bridge_point_id"))
@@ -295,11 +304,13 @@ def _readiness(stats: Statistics, scope: Scope, sessions) -> None:
     stats.readiness = {"points": len(windows), "tested": tested, "first_try": first_try, "share": rules.format_share(share)}
 
 
-def _rooms(stats: Statistics, scope: Scope, sessions) -> None:
-    rooms = LiveRoom.objects.filter(session__in=sessions.values("pk"), started_at__isnull=False, closed_at__isnull=False)
+def _rooms(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
+    rooms = LiveRoom.objects.filter(session_id__in=session_ids, started_at__isnull=False, closed_at__isnull=False)
     live_s = sum((r["closed_at"] - r["started_at"]).total_seconds() for r in rooms.values("started_at", "closed_at"))
-    stats.hours = {"live_h": round(live_s / 3600, 1), "recorded_h": None}
-    points = RoomPoint.objects.filter(room__session__in=sessions.values("pk")).order_by("room__session__date", "name")
+    recorded = Recording.objects.filter(room__in=rooms.values("pk"), ended_at__isnull=False).values("started_at", "ended_at")
+    recorded_s = sum((r["ended_at"] - r["started_at"]).total_seconds() for r in recorded)
+    stats.hours = {"live_h": round(live_s / 3600, 1), "recorded_h": round(recorded_s / 3600, 1)}
+    points = RoomPoint.objects.filter(room__session_id__in=session_ids).order_by("room__session__date", "name")
     if scope.kind == "commune":
         points = points.filter(organisation_id=scope.organisation.pk)
     stats.quality = [
@@ -309,10 +320,14 @@ def _rooms(stats: Statistics, scope: Scope, sessions) -> None:
     ]
 
 
-def _outcomes(stats: Statistics, scope: Scope, period: rules.Period) -> None:
-    """Answered at once, directed, tasks done and overdue: outcomes and followup are being built; until their
-    selectors exist the figures are None and the page says they are not yet recorded."""
-    stats.outcomes = {"answered_at_once": None, "directed": None, "tasks_done": None, "tasks_overdue": None}
+def _outcomes(stats: Statistics, scope: Scope, period: rules.Period, session_ids: list[int]) -> None:
+    """What the issued conclusion notices say of the visits (answered at once, directed to an agency) and what
+    the agencies did with the tasks assigned in the period (``followup.selectors.task_counts``)."""
+    noted = NoticeItem.objects.filter(agenda_item__session_id__in=session_ids, notice__state=NoticeState.ISSUED).filter(_matter_filter(scope, "matter__"))
+    row = noted.aggregate(answered=Count("id", filter=Q(answered_at_once=True)), directed=Count("id", filter=Q(Exists(Directive.objects.filter(item=OuterRef("pk"))))))
+    path = scope.organisation.path if scope.organisation is not None else ""
+    tasks = task_counts(path, period.start, period.last_day)
+    stats.outcomes = {"answered_at_once": row["answered"], "directed": row["directed"], "tasks_done": tasks["done"], "tasks_overdue": tasks["overdue"], "tasks_open": tasks["open"]}
 
 
 def province_scope(organisation: Organisation) -> Scope:
