@@ -148,7 +148,7 @@ def _room_refusal(room: LiveRoom, recording: Recording | None, *, late_ok: bool)
         return None
     if room.state == RoomState.CLOSED and late_ok and recording is not None and recording.state in (RecordingState.RECORDING, RecordingState.FINISHING):
         # The last slice of every browser is cut after the chair closed the room: it still belongs to the session.
-        if room.closed_at and timezone.now() - room.closed_at <= dt.timedelta(seconds=settings.RECORDINGS_LATE_SLICE_S):
+        if rules.late_slice_accepted(closed_at=room.closed_at, now=timezone.now(), grace_s=settings.RECORDINGS_LATE_SLICE_S):
             return None
     if room.state == RoomState.CLOSED:
         return "Phiên tiếp đã kết thúc: không nhận thêm bản ghi hình."
@@ -255,7 +255,20 @@ def _upload_refusal(track: Track, by: Uploader) -> str | None:
         # cookie, checked in full when the take opened) may still hand in what it recorded before.
         return None
     at_point = track.point if track.source == TrackSource.OWN else recorder_point(track.point, track.source)
-    return _caller_refusal(by, at_point)
+    refusal = _caller_refusal(by, at_point)
+    if refusal and _closed_since_loaded(track):
+        # The chair closed the room while this slice was in flight: the caller's checks read the room again
+        # (the central point's for a relay, the join link's) and say «ended»; the late-slice window decides.
+        return None
+    return refusal
+
+
+def _closed_since_loaded(track: Track) -> bool:
+    """The room ``track`` was loaded with looked live, but it is closed now and its late-slice window still open."""
+    room, recording = track.recording.room, track.recording
+    room.refresh_from_db(fields=["state", "closed_at"])
+    recording.refresh_from_db(fields=["state"])
+    return room.state == RoomState.CLOSED and _room_refusal(room, recording, late_ok=True) is None
 
 
 def check_uploader(track: Track, by: Uploader, **context) -> None:
@@ -324,10 +337,13 @@ def ingest_slice(*, track: Track, seq: int, data: bytes, sha256_hex: str, client
             store.delete(key)
             raise
         return _same_or_conflict(track, seq, existing, actual, by, our_key=key)
-    if track.closed_at is not None:
-        # A late slice of a take already closed (sent again after a reload): its gaps shrink.
+    if track.closed_at is not None or track.recording.room.state == RoomState.CLOSED:
+        # A late slice of a take already closed (sent again after a reload, or in flight when the room's close
+        # closed the take after this one was loaded): its gaps shrink.
         with transaction.atomic():
-            refresh_gaps(Track.objects.select_for_update().select_related("point").get(pk=track.pk))
+            locked = Track.objects.select_for_update().select_related("point").get(pk=track.pk)
+            if locked.closed_at is not None:
+                refresh_gaps(locked)
     return SliceResult(seq=seq, sha256=actual, stored=True)
 
 

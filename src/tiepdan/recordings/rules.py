@@ -61,6 +61,20 @@ def slice_extension(mime_type: str) -> str:
     return EXTENSIONS.get(mime_type.split(";", 1)[0].strip().lower(), "bin")
 
 
+def late_slice_accepted(*, closed_at: dt.datetime | None, now: dt.datetime, grace_s: float) -> bool:
+    """Decree 154/2026 Art. 24 (the session recorded from its beginning to its end): a slice of a take already open,
+    arriving up to ``grace_s`` seconds after the room closed, still belongs to the session and is taken in.
+
+    Why: every point's last slice is in flight when the chair closes the room (the recorder cuts it on the
+    close, and its upload takes seconds under load), so it reaches the server after the close committed. The
+    same window holds for a point's own takes and for the central point's relay copies, and whether the room
+    still looked live or already closed when the request began; the room's checks of who is connected all say
+    «ended» once it is closed, so the window is asked instead of them. No new take opens in it.
+    ``closed_at`` None (the room has not closed): False.
+    """
+    return closed_at is not None and now - closed_at <= dt.timedelta(seconds=grace_s)
+
+
 def retention_until(started_on: dt.date, years: int) -> dt.date:
     """The archives law (Luật Lưu trữ 2024 and its retention lists; docs/LEGAL.md, verify): kept ``years`` years.
 
