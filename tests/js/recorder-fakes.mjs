@@ -96,6 +96,8 @@ export class FakeRecordingServer {
     this.active = 0;
     this.maxActive = 0;
     this.fetch = (url, init) => this.handle(url, init);
+    this.clock = () => Date.now(); // the server's clock (server_now_ms in the open's answer)
+    this.clockDown = false; // the clock call answers 503
   }
 
   async handle(url, init = {}) {
@@ -112,7 +114,14 @@ export class FakeRecordingServer {
         this.tracks.set(id, { take: body.take, source: body.source, point: body.point, slices: new Map(), closed: false, lastSeq: null });
       }
       const t = this.tracks.get(id);
-      return json(201, { track: id, take: body.take, next_seq: t.slices.size ? Math.max(...t.slices.keys()) + 1 : 0 });
+      return json(201, { track: id, take: body.take, next_seq: t.slices.size ? Math.max(...t.slices.keys()) + 1 : 0, server_now_ms: this.clock() });
+    }
+    if (method === "POST" && (m = url.match(/\/luong\/(\d+)\/dong-ho\/$/))) {
+      if (this.clockDown) return json(503, { error: "Máy chủ bận." });
+      const t = this.tracks.get(Number(m[1]));
+      t.clock = JSON.parse(init.body);
+      t.clockOffsetMs = Math.round(t.clock.server_now_ms - (t.clock.sent_ms + t.clock.received_ms) / 2);
+      return json(200, { track: Number(m[1]), clock_offset_ms: t.clockOffsetMs });
     }
     if (method === "PUT" && (m = url.match(/\/luong\/(\d+)\/doan\/(\d+)\/$/))) {
       this.active += 1;

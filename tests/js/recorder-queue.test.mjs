@@ -227,3 +227,41 @@ test("a take the server refuses keeps its slices aside on this machine, and does
   assert.equal(queue.stats().aside, 1);
   assert.equal(idb.count(DB_NAME, "slices"), 1);
 });
+
+test("the take's clock is measured over the open's round trip, before its first slice is sent", async () => {
+  // This browser's clock runs 10 s behind the server's; the open's request and its answer take 2 s each.
+  const idb = new FakeIndexedDB(), server = new FakeRecordingServer();
+  let browserMs = 1_000_000;
+  server.clock = () => browserMs + 10_000;
+  const slow = async (url, init) => {
+    if (!url.endsWith("/luong/")) return server.fetch(url, init);
+    browserMs += 2000;
+    const res = await server.fetch(url, init);
+    browserMs += 2000;
+    return res;
+  };
+  const store = await IdbStore.open(idb);
+  const queue = new UploadQueue({ store, api: new HttpApi({ urls, fetch: slow }), room: ROOM, backoff: FAST, log: quiet, now: () => browserMs });
+  const t = take();
+  await queue.openTake(t);
+  await queue.add(t.take, 0, blob("a"), browserMs);
+  await queue.idle();
+  const track = server.track(t.take);
+  assert.deepEqual(track.clock, { sent_ms: 1_000_000, server_now_ms: 1_012_000, received_ms: 1_004_000 });
+  assert.equal(track.clockOffsetMs, 10_000, "the round trip's middle; the sending time alone would say 12 000");
+  const clockAt = server.calls.findIndex((c) => c.endsWith("/dong-ho/"));
+  const firstPut = server.calls.findIndex((c) => c.startsWith("PUT"));
+  assert.ok(clockAt >= 0 && clockAt < firstPut, "measured before any slice is placed");
+});
+
+test("a clock call that fails does not hold the slices back", async () => {
+  const idb = new FakeIndexedDB(), server = new FakeRecordingServer();
+  server.clockDown = true;
+  const { queue } = await page(idb, server);
+  const t = take();
+  await queue.openTake(t);
+  await queue.add(t.take, 0, blob("a"), 0);
+  await queue.idle();
+  assert.deepEqual([...server.track(t.take).slices.keys()], [0]);
+  assert.equal(idb.count(DB_NAME, "slices"), 0);
+});

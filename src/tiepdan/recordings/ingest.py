@@ -408,6 +408,33 @@ def close_take(*, track: Track, last_seq: int | None, by: Uploader) -> Track:
         return _close(locked, last_seq=last_seq, at=timezone.now(), actor=by.user)
 
 
+def correct_clock(*, track: Track, sent_ms: int, server_ms: int, received_ms: int, by: Uploader) -> Track:
+    """The take's clock offset measured again over the open's round trip (``rules.clock_offset_ms``): the offset
+    taken at the open counts the request's delay; ``started_at``, if already set, moves by the difference."""
+    if not by.device_hash or not secrets.compare_digest(track.device_hash, by.device_hash):
+        _refuse("Lượt ghi này không phải của trình duyệt này: mỗi điểm cầu chỉ tải lên luồng của mình.", by=by, obj=track, clock=True)
+    offset = rules.clock_offset_ms(sent_ms=sent_ms, server_ms=server_ms, received_ms=received_ms)
+    opened_ms = int(track.opened_at.timestamp() * 1000)
+    now_ms = int(timezone.now().timestamp() * 1000)
+    # The server's reading is one an open of this take answered with; a correction of more than a minute is
+    # not the request's delay but another clock (or a broken client): the offset measured at the open stays.
+    if offset is None or not opened_ms - 1000 <= server_ms <= now_ms or abs(offset - track.clock_offset_ms) > 60_000:
+        raise UploadRefused("Kết quả đo đồng hồ không hợp lệ; lượt ghi giữ chênh lệch đo lúc mở.", 400)
+    with transaction.atomic():
+        locked = Track.objects.select_for_update().get(pk=track.pk)
+        delta = offset - locked.clock_offset_ms
+        if delta:
+            locked.clock_offset_ms = offset
+            fields = ["clock_offset_ms"]
+            if locked.started_at is not None:
+                locked.started_at += dt.timedelta(milliseconds=delta)
+                fields.append("started_at")
+            locked.save(update_fields=fields)
+            audit.record(actor=by.user, action="recordings.track_clock", obj=locked,
+                         changes={"clock_offset_ms": [offset - delta, offset], "round_trip_ms": received_ms - sent_ms})
+    return locked
+
+
 def track_state(*, track: Track, by: Uploader) -> dict:
     """What a reloaded page needs to resend only what is missing."""
     if not by.device_hash or not secrets.compare_digest(track.device_hash, by.device_hash):

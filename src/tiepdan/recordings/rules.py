@@ -75,6 +75,29 @@ def late_slice_accepted(*, closed_at: dt.datetime | None, now: dt.datetime, grac
     return closed_at is not None and now - closed_at <= dt.timedelta(seconds=grace_s)
 
 
+# A clock exchange whose round trip took longer than this says little about the clocks (the page was frozen,
+# the link stalled): it is not used, and the take keeps the offset measured when it opened.
+MAX_CLOCK_ROUND_TRIP_MS = 30_000
+
+
+def clock_offset_ms(*, sent_ms: int, server_ms: int, received_ms: int, max_round_trip_ms: int = MAX_CLOCK_ROUND_TRIP_MS) -> int | None:
+    """Decree 154/2026 Art. 24 (the whole session recorded) and docs/MEDIA.md «Recording»: each take is placed on the
+    recording's timeline by the server's clock, so points, chapters and fill-ins line up; how far the browser's clock
+    is from the server's (server − browser, in ms), measured over one round trip.
+
+    The browser read its clock just before the request (``sent_ms``) and just after the answer (``received_ms``);
+    the server read its own (``server_ms``) in between. The server's reading happened somewhere in that round trip,
+    so taking its middle errs by at most half the round trip; counting from ``sent_ms`` alone (the server's
+    receipt minus the browser's clock) puts every take late by the request's delay, 0.5–3 s under load.
+    None when the exchange cannot tell: a round trip negative (the browser's clock was set back) or longer than
+    ``max_round_trip_ms``.
+    """
+    round_trip = received_ms - sent_ms
+    if round_trip < 0 or round_trip > max_round_trip_ms:
+        return None
+    return round(server_ms - (sent_ms + received_ms) / 2)
+
+
 def retention_until(started_on: dt.date, years: int) -> dt.date:
     """The archives law (Luật Lưu trữ 2024 and its retention lists; docs/LEGAL.md, verify): kept ``years`` years.
 

@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("luong/<int:track_id>/", views_upload.track_state, name="recordings_track_state"),
     path("luong/<int:track_id>/doan/<int:seq>/", views_upload.put_slice, name="recordings_put_slice"),
     path("luong/<int:track_id>/ket-thuc/", views_upload.close_track, name="recordings_close_track"),
+    path("luong/<int:track_id>/dong-ho/", views_upload.track_clock, name="recordings_track_clock"),
     # playback, downloads, storage, restricted stretches (REC-VIEW: views.py)
     path("<int:pk>/xem/", views.player, name="recordings_player"),
     path("<int:pk>/diem/<int:pf_id>/tep/", views.point_file, name="recordings_point_file"),

@@ -131,6 +131,21 @@ def close_track(request, track_id: int):
     return JsonResponse({"track": track.pk, "last_seq": track.last_seq, "gaps": track.gaps, "closed": True})
 
 
+@require_POST
+@_answers
+def track_clock(request, track_id: int):
+    """POST /ghi-hinh/luong/<track>/dong-ho/ ``{"sent_ms", "server_now_ms", "received_ms"}``: the open's round trip,
+    measured by the browser, so the take's clock offset is corrected (``rules.clock_offset_ms``)."""
+    track = _track_or_404(track_id)
+    data = _json_body(request)
+    values = [_int_or_none(data.get(k), "Giờ đo đồng hồ") for k in ("sent_ms", "server_now_ms", "received_ms")]
+    if None in values:
+        raise UploadRefused("Thiếu giờ đo đồng hồ (sent_ms, server_now_ms, received_ms).", 400)
+    sent_ms, server_ms, received_ms = values
+    track = ingest.correct_clock(track=track, sent_ms=sent_ms, server_ms=server_ms, received_ms=received_ms, by=_uploader(request))
+    return JsonResponse({"track": track.pk, "clock_offset_ms": track.clock_offset_ms, "uncertainty_ms": (received_ms - sent_ms + 1) // 2})
+
+
 @require_GET
 @_answers
 def track_state(request, track_id: int):

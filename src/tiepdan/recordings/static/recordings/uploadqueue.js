@@ -145,6 +145,11 @@ export class HttpApi {
     });
   }
 
+  // The open's round trip as this browser measured it: the server corrects the take's clock offset with it.
+  syncClock(trackId, { sentMs, serverNowMs, receivedMs }) {
+    return this._json(this.trackUrl(trackId, "dong-ho/"), "POST", { sent_ms: Math.round(sentMs), server_now_ms: serverNowMs, received_ms: Math.round(receivedMs) });
+  }
+
   trackStatus(trackId) { return this._call(this.trackUrl(trackId)); }
   closeTrack(trackId, lastSeq) { return this._json(this.trackUrl(trackId, "ket-thuc/"), "POST", { last_seq: lastSeq }); }
 }
@@ -258,8 +263,17 @@ export class UploadQueue extends EventTarget {
     if (rec.trackId != null) return Promise.resolve(rec.trackId);
     if (this.registering.has(rec.take)) return this.registering.get(rec.take);
     const attempt = async (n) => {
-      const res = await this.api.registerTrack(rec, this.now());
+      const sentMs = this.now();
+      const res = await this.api.registerTrack(rec, sentMs);
+      const receivedMs = this.now();
       if ((res.status === 200 || res.status === 201) && res.body && res.body.track != null) {
+        // The take's place on the session's timeline: the server's clock read during this round trip, sent
+        // back before any slice, so the server counts the clock offset from the round trip's middle, not
+        // from the request's sending (late by its delay). Best effort: a failed call keeps the open's offset.
+        if (res.body.server_now_ms != null) {
+          const clock = await this.api.syncClock(res.body.track, { sentMs, serverNowMs: res.body.server_now_ms, receivedMs });
+          if (clock.status !== 200) this.log.warn(`recording: clock of take ${rec.take} not corrected: HTTP ${clock.status}`);
+        }
         rec.trackId = res.body.track;
         await this.store.putTake(rec);
         this._succeeded();
