@@ -179,3 +179,32 @@ def test_finishing_again_resumes_and_changes_nothing_already_made(built, test_si
     assert finish_recording.call_local(recording.pk) == "finished"
     recording.refresh_from_db()
     assert recording.manifest_sha256 != manifest_sha and recording.composed
+
+
+def test_a_safari_take_in_fragmented_mp4_is_remuxed_as_it_is_into_matroska(built, tmp_path):
+    from tiepdan.recordings import finishing, media
+
+    from .finishing_helpers import add_take
+
+    whole = tmp_path / "safari.mp4"
+    with open(whole, "wb") as out:  # what Safari's MediaRecorder gives: fragmented MP4, H.264 and AAC
+        subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=15",
+                        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "4", "-c:v", "libx264", "-preset", "ultrafast",
+                        "-g", "30", "-c:a", "aac", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "pipe:1"],
+                       stdout=out, check=True, timeout=120)
+    data = whole.read_bytes()
+    cuts = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
+    slices = []
+    for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        (tmp_path / f"s{n}.mp4").write_bytes(data[a:b])
+        slices.append((tmp_path / f"s{n}.mp4", 2000 * n))
+    track = add_take(built.recording, built.points["c1"], "own", slices, at_s=20)
+    track.mime_type = "video/mp4"
+    track.save(update_fields=["mime_type"])
+    problems = []
+    assert finishing.finish_take(track, workdir=tmp_path, problems=problems), problems
+    track.refresh_from_db()
+    assert track.file.name.endswith(".mkv")
+    info = media.probe(_path(track.file.name))
+    assert (info.video["codec_name"], info.audio["codec_name"]) == ("h264", "aac")
+    assert info.duration_s == pytest.approx(4.0, abs=0.5) and track.duration_s == pytest.approx(4.0, abs=0.5)

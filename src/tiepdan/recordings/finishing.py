@@ -121,15 +121,16 @@ def finish_take(track: Track, *, workdir: Path, problems: list[str]) -> bool:
         problems.append(f"{_who(track)}: thiếu đoạn đầu (đoạn số 0 mang phần đầu tệp WebM), không dựng được lượt ghi này.")
         return False
     parts = [store.local_path(s.storage_key) for s in slices]
-    joined, out = workdir / f"take-{track.pk}-joined.webm", workdir / f"take-{track.pk}.webm"
+    joined = workdir / f"take-{track.pk}-joined.{rules.slice_extension(track.mime_type)}"
     try:
         media.join_bytes(parts, joined)
+        out = workdir / f"take-{track.pk}{media.extension_for(media.probe(joined))}"
         media.remux(joined, out)
         info = media.probe(out)
     except media.MediaError as exc:
         problems.append(f"{_who(track)}: không hoàn thiện được lượt ghi ({exc}).")
         return False
-    key = key_of(track.recording, "tracks", str(track.pk), f"take-{track.pk}.webm")  # names unique, so a download may lie flat
+    key = key_of(track.recording, "tracks", str(track.pk), f"take-{track.pk}{out.suffix}")  # names unique, so a download may lie flat
     store.put_file(key, out)
     track.file.name = key
     track.file_sha256 = media.sha256_file(out)
@@ -190,15 +191,20 @@ def finish_point(recording: Recording, point, tracks: list[Track], *, workdir: P
     paths = {str(t.pk): store.local_path(t.file.name) for t in usable}
     timeline = rules.point_timeline(list(spans.values()))
     problems.extend(_gap_sentences(point, timeline.gaps))
-    out = workdir / f"point-{point.pk}.webm"
     pieces = pieces_for(timeline, spans, paths)
+    suffix = ".mkv" if any(p.path.suffix == ".mkv" for p in pieces) else ".webm"
+    out = workdir / f"point-{point.pk}{suffix}"
+    whole = len(pieces) == 1 and pieces[0].inpoint_s is None and pieces[0].outpoint_s is None
     try:
-        media.join_pieces(pieces, out)
+        if whole:
+            out = pieces[0].path  # one take from start to end: the take's file is the point's, as it is
+        else:
+            media.join_pieces(pieces, out)
         info = media.probe(out)
     except media.MediaError as exc:
         problems.append(f"Điểm cầu «{point.name}»: không ghép được tệp của điểm cầu ({exc}).")
         return None
-    key = key_of(recording, "points", f"{point.pk}.webm")
+    key = key_of(recording, "points", f"{point.pk}{suffix}")
     store.put_file(key, out)
     fills = [s for s in timeline.stretches if s.source == TrackSource.RELAY]
     if fills and any(s.source != TrackSource.RELAY for s in timeline.stretches):

@@ -113,10 +113,25 @@ def join_bytes(parts: list[Path], out: Path) -> int:
     return total
 
 
+WEBM_CODECS = {"vp8", "vp9", "av1", "opus", "vorbis"}
+
+
+def container_of(out: Path) -> str:
+    """The muxer a file's name asks for: ``.mkv`` Matroska (any codec), anything else WebM."""
+    return "matroska" if out.suffix == ".mkv" else "webm"
+
+
+def extension_for(info: Probe) -> str:
+    """WebM when every stream's codec is one WebM carries (Chromium, Firefox), else Matroska (Safari's H.264/AAC),
+    so that a take is remuxed as it is, never re-encoded."""
+    codecs = {s.get("codec_name") for s in info.streams}
+    return ".webm" if codecs and codecs <= WEBM_CODECS else ".mkv"
+
+
 def remux(source: Path, out: Path, *, timeout_s: float = TIMEOUT_S) -> None:
     """Rewrite the container without re-encoding, so that it has its true duration and cues (seekable)."""
     _run([FFMPEG, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-fflags", "+genpts+discardcorrupt", "-i", str(source),
-          "-map", "0", "-c", "copy", "-fflags", "+bitexact", "-f", "webm", str(out)], timeout_s=timeout_s)
+          "-map", "0", "-c", "copy", "-fflags", "+bitexact", "-f", container_of(out), str(out)], timeout_s=timeout_s)
 
 
 @dataclass(frozen=True)
@@ -160,7 +175,7 @@ def join_pieces(pieces: list[Piece], out: Path, *, timeout_s: float = TIMEOUT_S)
     listing.write_text(concat_list(pieces), encoding="utf-8")
     try:
         _run([FFMPEG, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-              "-map", "0", "-c", "copy", "-fflags", "+genpts+bitexact", "-f", "webm", str(out)], timeout_s=timeout_s)
+              "-map", "0", "-c", "copy", "-fflags", "+genpts+bitexact", "-f", container_of(out), str(out)], timeout_s=timeout_s)
     finally:
         listing.unlink(missing_ok=True)
 
