@@ -101,6 +101,25 @@ def _fresh_room_pushes():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_in_memory():
+    """Background jobs in tests: Huey's immediate mode, its queue in memory (REC-FIX).
+
+    Without it every room a test closes queues ``recordings.tasks.finish_recording`` into the developer's
+    ``DATA_DIR/jobs.sqlite3``, where ``manage.py run_huey`` later runs it against the developer's own database.
+    Immediate mode is what the ``HUEY_IMMEDIATE`` setting says it is for (tests), keeps nothing on disk, and
+    changes nothing the tests see: a job queued with a delay (the finishing, after ``RECORDINGS_LATE_SLICE_S``)
+    waits in memory and never runs in the test; a test that wants the job runs it (``finishing.finish``,
+    ``task.call_local``). Set here, not in the settings: pytest-django loads the settings before this file.
+    """
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True   # the setter swaps in a MemoryStorage
+    yield
+    HUEY.immediate = was
+
+
 @pytest.fixture
 def units(db):
     """Lạng Sơn and Bắc Ninh with their real communes (the full 34/3,321 load is tested on its own)."""
