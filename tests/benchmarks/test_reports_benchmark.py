@@ -26,8 +26,31 @@ def test_the_generated_rows_are_whole_rows_the_models_read(demo):
     from tiepdan.intake.models import Matter, Petition
 
     reports.prepare(petitions=66, migrate=False, batch=50)
-    reports.prepare(petitions=66, migrate=False, batch=50)  # reused, not topped up
+    assert reports._marker() == {"generator": reports.GENERATOR, "petitions": 66}
     assert Petition.objects.count() == 66
     delegation = Matter.objects.filter(delegation__isnull=False).select_related("delegation", "citizen").first()
     assert delegation.people_count == delegation.delegation.members_count >= 5 and len(delegation.citizen.id_number) == 12
     assert Matter.objects.filter(state="declined").count() == Matter.objects.filter(decisions__outcome="declined").count() > 0
+
+
+def test_a_marked_database_is_reused_without_writing_a_row(demo, monkeypatch):
+    from benchmarks import reports
+
+    reports.prepare(petitions=40, migrate=False, batch=50)
+    lines = []
+
+    def refuse(**kwargs):
+        raise AssertionError("the marked rows were generated again")
+
+    monkeypatch.setattr(reports, "generate", refuse)
+    reports.prepare(petitions=40, migrate=False, emit=lambda metric, value, reference=None, **extra: lines.append((metric, value)))
+    assert ("reports_data_reused", 1) in lines
+
+
+def test_rows_of_another_generator_are_refused(demo, monkeypatch):
+    from benchmarks import reports
+
+    reports.prepare(petitions=10, migrate=False, batch=50)
+    monkeypatch.setattr(reports, "GENERATOR", reports.GENERATOR + 1)
+    with pytest.raises(RuntimeError, match="drop the benchmark's database"):
+        reports.prepare(petitions=10, migrate=False)
