@@ -27,6 +27,30 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import audit, policy
+from .workdays import working_days_after
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A state in which someone must act: the role that owns it and how many working days it may wait.
+
+    Each machine declares a table ``{state: Waiting}``; its deadline is the end of the working day
+    (17:00, local) ``working_days`` after the wait began, counted on ``core.workdays``.
+    """
+
+    owner: str
+    working_days: int
+
+    def deadline(self, since: dt.datetime) -> dt.datetime:
+        local = timezone.localtime(since)
+        day = working_days_after(local.date(), self.working_days)
+        return local.replace(year=day.year, month=day.month, day=day.day, hour=17, minute=0, second=0, microsecond=0)
+
+
+def deadline_in(table: Mapping[str, Waiting], state: str, since: dt.datetime) -> dt.datetime | None:
+    """The deadline of ``state`` begun at ``since`` per ``table``, or None when nobody waits in that state."""
+    waiting = table.get(state)
+    return waiting.deadline(since) if waiting else None
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,11 @@ and what moves are possible is here; ``Machine.apply`` is the only code that cha
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from tiepdan.core.roles import Role
-from tiepdan.core.statemachine import Change, Machine, Move
-from tiepdan.core.workdays import working_days_after as add_working_days
+from tiepdan.core.statemachine import Change, Machine, Move, Waiting, deadline_in
 
 from .models import CommuneBatch, Matter, MatterState, MatterTransition
 
@@ -47,12 +44,6 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
-@dataclass(frozen=True)
-class Waiting:
-    owner: str  # the role that must act next
-    working_days: int  # how long it may wait (house targets inside Decree 154 Art. 41(3)(b)'s 45 days)
-
-
 # Every waiting state has an owner and a deadline; ``tasks.surface_stuck_matters`` lists the overdue ones.
 WAITING: dict[str, Waiting] = {
     S.RECEIVED: Waiting(Role.BOARD_OFFICER, 5),
@@ -76,12 +67,7 @@ _WHY_NOT = {
 
 
 def deadline_for(state: str, since: dt.datetime) -> dt.datetime | None:
-    waiting = WAITING.get(state)
-    if waiting is None:
-        return None
-    local = timezone.localtime(since)
-    day = add_working_days(local.date(), waiting.working_days)
-    return local.replace(year=day.year, month=day.month, day=day.day, hour=17, minute=0, second=0, microsecond=0)
+    return deadline_in(WAITING, state, since)
 
 
 def _matter_moved(change: Change) -> list[str]:

@@ -8,13 +8,10 @@ authority) → issued (the register gives it its number); submitted → returned
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.utils import timezone
 
 from tiepdan.core.roles import Role
-from tiepdan.core.statemachine import Change, Machine, Move
-from tiepdan.core.workdays import working_days_after
+from tiepdan.core.statemachine import Change, Machine, Move, Waiting, deadline_in
 from tiepdan.organisations.models import User
 
 from .models import ConclusionNotice, NoticeState, SignedAs
@@ -30,12 +27,7 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
-@dataclass(frozen=True)
-class Waiting:
-    owner_role: str
-    working_days: int  # house targets: the notice goes out within the week of the session
-
-
+# House targets: the notice goes out within the week of the session.
 WAITING: dict[str, Waiting] = {
     N.DRAFT: Waiting(Role.BOARD_OFFICER, 2),
     N.RETURNED: Waiting(Role.BOARD_OFFICER, 1),
@@ -53,12 +45,7 @@ _WHY_NOT = {
 
 
 def deadline_for(state: str, since: dt.datetime) -> dt.datetime | None:
-    waiting = WAITING.get(state)
-    if waiting is None:
-        return None
-    local = timezone.localtime(since)
-    day = working_days_after(local.date(), waiting.working_days)
-    return local.replace(year=day.year, month=day.month, day=day.day, hour=17, minute=0, second=0, microsecond=0)
+    return deadline_in(WAITING, state, since)
 
 
 def owner_for(notice: ConclusionNotice, state: str, *, by=None) -> User | None:
@@ -79,7 +66,7 @@ def set_waiting(notice: ConclusionNotice, state: str, at: dt.datetime) -> list[s
     """Each state starts its own wait: its owner, role and deadline (``WAITING``)."""
     waiting = WAITING.get(state)
     notice.owner = owner_for(notice, state)
-    notice.owner_role = waiting.owner_role if waiting else ""
+    notice.owner_role = waiting.owner if waiting else ""
     notice.due_at = deadline_for(state, at)
     notice.state_changed_at = at
     return ["owner", "owner_role", "due_at", "state_changed_at"]
