@@ -159,6 +159,7 @@ def test_an_official_picks_a_recording_and_the_page_names_what_changed(finished,
     from tiepdan.recordings.storage import get_store
 
     client = client_as("bantcd")
+    assert "/ghi-hinh/kiem-tra/" in client.get("/").content.decode(), "the home page shows the way to the check"
     page = client.get("/ghi-hinh/kiem-tra/")
     assert page.status_code == 200 and f'value="{finished.recording.pk}"' in page.content.decode()
     answer = client.post("/ghi-hinh/kiem-tra/", {"recording": finished.recording.pk}).content.decode()

@@ -31,6 +31,7 @@ ENTRIES = [
     Entry("bridges.view", "bridges:point_list", "Điểm cầu", "Danh mục điểm cầu, thiết bị và kết quả kiểm tra kết nối trước mỗi phiên."),
     Entry("scheduling.view", "scheduling_sessions", "Lịch tiếp", "Lịch tiếp công dân định kỳ, đột xuất: chương trình, điểm cầu, giấy mời, kiểm tra kết nối."),
     Entry("live.view", "live:rooms", "Phòng họp trực tuyến", "Phiên tiếp công dân trực tuyến: phòng chờ, điều hành, biên bản từng vụ việc."),
+    Entry("recordings.verify", "recordings_verify", "Kiểm tra bản ghi hình", "Bản ghi hình có toàn vẹn, đúng chữ ký số của cơ quan không; kiểm tra cả bản đã tải về.", in_menu=False),
     Entry("followup.view", "followup:task_list", "Theo dõi kết luận", "Nhiệm vụ giao các cơ quan theo thông báo kết luận: hạn giải quyết, báo cáo kết quả, đến hạn, quá hạn."),
     Entry("reports.view", "reports:statistics", "Báo cáo", "Số liệu tiếp công dân theo tháng, quý, năm; báo cáo tháng gửi Chủ tịch; tải số liệu, sổ tiếp công dân."),
     Entry("notifications.view", "notifications:list", "Thông báo", "Nhắc việc, giấy mời và thông báo thay đổi gửi cho bạn; đánh dấu đã đọc.", in_menu=False),
