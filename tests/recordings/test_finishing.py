@@ -208,3 +208,13 @@ def test_a_safari_take_in_fragmented_mp4_is_remuxed_as_it_is_into_matroska(built
     info = media.probe(_path(track.file.name))
     assert (info.video["codec_name"], info.audio["codec_name"]) == ("h264", "aac")
     assert info.duration_s == pytest.approx(4.0, abs=0.5) and track.duration_s == pytest.approx(4.0, abs=0.5)
+
+
+def test_with_a_timestamp_authority_the_signed_manifest_carries_its_timestamp(built, signing_pki):
+    from tiepdan.recordings import finishing, integrity
+
+    recording = finishing.finish(built.recording, compose=False)
+    assert recording.signed_at is not None and recording.timestamped_at is not None
+    assert abs((recording.timestamped_at - recording.signed_at).total_seconds()) < 120
+    report = integrity.verify(recording)
+    assert report.ok and report.timestamp == recording.timestamped_at
