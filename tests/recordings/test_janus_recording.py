@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import secrets
 import time
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -144,3 +145,14 @@ def test_each_publish_is_one_take_of_its_streams_and_a_republish_is_another(tmp_
     assert sorted(found) == [(4, 1000000), (4, 9000000), (5, 1000020)]
     assert sorted(found[(4, 1000000)]) == ["audio", "video"] and found[(4, 9000000)]["video"].name == names[3]
     assert list(found[(5, 1000020)]) == ["audio"]  # data channels are not picture or sound
+
+
+def test_a_recording_folder_janus_would_refuse_is_refused_before_janus_starts(tmp_path):
+    from tiepdan.live.janus.config import JanusConfig, render, write
+
+    cfg = JanusConfig(config_dir=tmp_path / "janus", admin_secret="a", rec_dir=Path("/var/lib/tiepdan/recordings/janus"))
+    with pytest.raises(ValueError, match="JANUS_REC_DIR .* /var"):
+        write(cfg)
+    fine = JanusConfig(config_dir=tmp_path / "janus", admin_secret="a", rec_dir=tmp_path / "rec")
+    write(fine)
+    assert (tmp_path / "rec").is_dir() and '"/var"' in render(fine)["janus.jcfg"]

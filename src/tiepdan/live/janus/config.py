@@ -24,6 +24,9 @@ from django.conf import settings
 LIB_DIR = Path("/usr/lib/x86_64-linux-gnu/janus")
 WANTED = {"plugins": {"libjanus_videoroom.so"}, "transports": {"libjanus_http.so", "libjanus_websockets.so"}, "events": set(), "loggers": set()}
 EVENT_HANDLER = "libjanus_sampleevh.so"
+# Folders Janus refuses to record into (its own default list): a room whose rec_dir lies inside one is
+# not created at all, so ``write`` refuses such a JANUS_REC_DIR before Janus starts.
+PROTECTED_FOLDERS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var")
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ general: {{
 	token_auth = true
 	session_timeout = {cfg.session_timeout_s}
 	server_name = "tiepdan-janus"
-	protected_folders = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var"]
+	protected_folders = [{", ".join(_q(p) for p in PROTECTED_FOLDERS)}]
 }}
 media: {{
 	ipv6 = false
@@ -232,8 +235,17 @@ def _event_handler_jcfg(cfg: JanusConfig) -> str:
 """
 
 
+def protected_folder(path: Path) -> str | None:
+    """The protected folder ``path`` lies in (Janus would refuse to record there), or None."""
+    resolved = Path(os.path.abspath(path)).as_posix()
+    return next((p for p in PROTECTED_FOLDERS if resolved == p or resolved.startswith(p + "/")), None)
+
+
 def write(cfg: JanusConfig) -> Path:
     """Write the folder (mode 0700: it holds the admin secret) and return it."""
+    if cfg.rec_dir is not None and (refused := protected_folder(cfg.rec_dir)):
+        raise ValueError(f"JANUS_REC_DIR ({cfg.rec_dir}) nằm trong {refused}, thư mục hệ thống mà Janus không ghi vào: "
+                         "chọn thư mục khác cho bản ghi hình, ví dụ /srv/tiepdan/recordings/janus.")
     cfg.config_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(cfg.config_dir, 0o700)
     if cfg.rec_dir is not None:
