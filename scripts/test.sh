@@ -6,6 +6,13 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export PYTHONDONTWRITEBYTECODE=1
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/tiepdan}
+# The tests' data directory (SQLite test databases, jobs, stored files, recordings, the demo's signing identity) is
+# their own, not the developer's var/: what `make run` seeded there must not change what the tests see.
+if [ -z "${TIEPDAN_DATA_DIR:-}" ]; then
+  TIEPDAN_DATA_DIR=$(mktemp -d -t tiepdan-test-XXXXXX)
+  trap 'rm -rf "$TIEPDAN_DATA_DIR"' EXIT
+fi
+export TIEPDAN_DATA_DIR
 
 status=0
 # The plan of the house ([tool.importlinter] in pyproject.toml): an import that points up a layer fails the run.
