@@ -103,7 +103,7 @@ def test_december_and_a_quarter_count_their_own_days(month, official):
 def test_the_figures_take_a_few_queries_whatever_the_number_of_rows(month, official, django_assert_max_num_queries):
     user = official("bantcd")
     scope = selectors.resolve_scope(user, None)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         selectors.statistics_for(user, scope=scope, period=NOVEMBER)
 
 
@@ -124,3 +124,15 @@ def test_outcomes_count_what_the_issued_notice_says_and_the_tasks_it_gave(month,
     outcomes.issue(by=board, notice=notice)
     o = _figures(official, "bantcd").outcomes
     assert (o["answered_at_once"], o["directed"], o["tasks_done"], o["tasks_overdue"], o["tasks_open"]) == (2, 1, 0, 0, 1)
+
+
+def test_the_scope_picker_is_read_once_then_follows_a_renamed_commune(month, official, django_assert_num_queries):
+    user = official("bantcd")
+    first = selectors.scope_options(user)
+    assert first == [(s.key, s.label) for s in selectors.scope_choices(user)] and len(first) > 2
+    with django_assert_num_queries(0):
+        assert selectors.scope_options(user) == first
+    commune = month.communes[0]
+    commune.name = "Xã Đổi Tên"
+    commune.save()
+    assert (str(commune.pk), "Xã Đổi Tên") in selectors.scope_options(user)

@@ -7,6 +7,9 @@ id on the indexed columns (``province_committee_id``, ``commune_committee_id``),
 """
 from __future__ import annotations
 
+import time
+
+from django.core.cache import cache
 from django.http import Http404
 
 from tiepdan.core import policy
@@ -17,6 +20,8 @@ from .statistics import COUNTRY, Scope
 
 VIEW = "reports.view"
 K = Organisation.Kind
+OPTIONS_TTL_S = 300
+OPTIONS_VERSION = "reports:scope-options:version"
 
 
 def scope_choices(user) -> list[Scope]:
@@ -32,6 +37,25 @@ def scope_choices(user) -> list[Scope]:
     choices += [statistics.province_scope(o) for o in provinces]
     communes = visible.filter(kind=K.COMMUNE_COMMITTEE).order_by("name")
     return choices + [statistics.commune_scope(o) for o in communes]
+
+
+def scope_options(user) -> list[tuple[str, str]]:
+    """The picker's (key, label) pairs, ``scope_choices`` kept in the cache: they change when an organisation
+    does (``organisations_changed`` then starts a new version), not from one request to the next; the key holds
+    what they depend on (role, organisation, subtree) so a user moved elsewhere reads his new ones at once."""
+    version = cache.get_or_set(OPTIONS_VERSION, time.time_ns, None)
+    key = f"reports:scope-options:{version}:{user.role}:{user.organisation_id}:{user.scope_path if user.organisation_id else ''}"
+    options = cache.get(key)
+    if options is None:
+        options = [(s.key, s.label) for s in scope_choices(user)]
+        cache.set(key, options, OPTIONS_TTL_S)
+    return options
+
+
+def organisations_changed(**kwargs) -> None:
+    """``post_save`` / ``post_delete`` of an organisation (connected in ``apps.ready``): the cached scope options
+    are all left behind."""
+    cache.set(OPTIONS_VERSION, time.time_ns(), None)
 
 
 def default_scope(user) -> Scope:

@@ -43,7 +43,7 @@ def statistics_page(request):
     query = urlencode({**period.query, "pham_vi": scope.key})
     context = {
         "stats": stats, "period": period, "scope": scope, "problem": problem, "query": query,
-        "scopes": selectors.scope_choices(request.user), "charts": _charts(stats),
+        "scopes": selectors.scope_options(request.user), "charts": _charts(stats),
         "kinds": rules.PERIOD_KINDS, "months": range(1, 13), "quarters": rules.QUARTER_NAMES.items(),
         "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         "may_export_register": policy.can(request.user, "reports.export_register"),
