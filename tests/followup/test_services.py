@@ -53,6 +53,7 @@ def test_the_agency_reports_progress_then_its_result_with_an_attachment_and_an_a
     attachment = ReportAttachment.objects.get(report=row)
     assert attachment.original_name == "bien-ban-do-dac.pdf" and attachment.sha256[:32] in attachment.file.name  # stored under its hash
     assert row.answer_document.organisation == department and row.answer_document.number.endswith("/TB-SONNMT")
+    assert row.answer_document.get_kind_display() == "Văn bản trả lời kết quả giải quyết cho công dân"
     assert services.open_attachment(by=official("bantcd"), attachment=attachment) == PDF
 
 

@@ -36,6 +36,7 @@ def issued(month, official, demo, clock):
 def test_the_issued_report_reads_like_the_plans_figures(issued, month):
     document = issued.document
     assert document.number.endswith("/BC-BTCD") and document.title.startswith("Báo cáo Kết quả tiếp công dân trực tuyến tháng 11 năm 2026")
+    assert document.kind == "monthly_report" and document.get_kind_display() == "Báo cáo tháng về công tác tiếp công dân"
     text = "\n".join(p.text for p in Document(io.BytesIO(document.docx.read())).paragraphs)
     assert "Trong tháng, Chủ tịch UBND tỉnh tiếp định kỳ 01 kỳ / 05 lượt / 07 lượt công dân (tiếp 01 lượt đoàn đông người / 03 lượt công dân)" in text
     a, b = (c.unit.name for c in month.communes)
@@ -107,6 +108,7 @@ def test_a_commune_reports_the_citizens_of_its_area_who_registered(month, offici
     with pytest.raises(PermissionDenied):
         services.issue_report(by=official("canboxa"), draft=draft)  # the commune's chairman signs it
     issued = services.issue_report(by=official("chutichxa"), draft=draft)
+    assert issued.document.kind == "other"  # the commune's report of who registered is not the Board's monthly report
     text = "\n".join(p.text for p in Document(io.BytesIO(issued.document.docx.read())).paragraphs)
     assert f"trên địa bàn {month.communes[0].name} có 05 vụ việc của công dân đăng ký tiếp" in text
     with pytest.raises(PermissionDenied):

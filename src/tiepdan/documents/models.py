@@ -19,6 +19,8 @@ class DocumentKind(models.TextChoices):
     RESULT_NOTICE = "result_notice", "Thông báo kết luận việc tiếp công dân"
     MINUTES = "minutes", "Biên bản tiếp công dân"
     CITIZEN_EXTRACT = "citizen_extract", "Văn bản thông báo kết quả cho công dân"
+    SETTLEMENT_ANSWER = "settlement_answer", "Văn bản trả lời kết quả giải quyết cho công dân"
+    MONTHLY_REPORT = "monthly_report", "Báo cáo tháng về công tác tiếp công dân"
     OTHER = "other", "Văn bản khác"
 
 

@@ -142,7 +142,7 @@ def _answer_document(*, by, task: Task, answer: str) -> IssuedDocument:
     person = doc_forms.Person(full_name=citizen.full_name, address=f"{citizen.address}, {matter.commune}" if citizen.address else str(matter.commune))
     doc = doc_forms.settlement_answer(issuer=issuer, on=timezone.localdate(), person=person, matter_summary=matter.summary, directive=task.content, answer=answer,
                                       notice_number=notice_document.number if notice_document else "", notice_date=timezone.localdate(notice_document.issued_at) if notice_document else None)
-    return issue_document(by=by, kind=DocumentKind.OTHER, doc=doc, about=task, organisation=agency, identity_protected=matter.identity_protected)
+    return issue_document(by=by, kind=DocumentKind.SETTLEMENT_ANSWER, doc=doc, about=task, organisation=agency, identity_protected=matter.identity_protected)
 
 
 @transaction.atomic

@@ -183,7 +183,9 @@ def issue_report(*, by: User, draft: ReportDraft) -> ReportDraft:
     figures as a workbook beside it; the draft can no longer change."""
     draft = _editable(by, draft)
     policy.require(by, "reports.issue" if draft.kind == ReportKind.MONTHLY else "reports.issue_commune", draft)
-    issued = issue_document(by=by, kind=DocumentKind.OTHER, doc=build_document(draft, by=by), about=draft, organisation=draft.organisation)
+    # The commune's report of the citizens who registered is not the Board's monthly report: «Văn bản khác».
+    kind = DocumentKind.MONTHLY_REPORT if draft.kind == ReportKind.MONTHLY else DocumentKind.OTHER
+    issued = issue_document(by=by, kind=kind, doc=build_document(draft, by=by), about=draft, organisation=draft.organisation)
     workbook = exports.figures_xlsx(draft.figures, title=f"SỐ LIỆU KÈM BÁO CÁO SỐ {issued.number}")
     draft.figures_xlsx.save(f"bao-cao-{draft.pk}-{issued.sequence:04d}.xlsx", ContentFile(workbook), save=False)
     draft.state, draft.document, draft.issued_at, draft.issued_by = ReportState.ISSUED, issued, timezone.now(), by
