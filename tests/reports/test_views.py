@@ -71,6 +71,34 @@ def test_the_register_book_exports_form_03s_twelve_columns(month, client_as):
     assert client_as("canboxa").get("/bao-cao/so-tiep-cong-dan/tai/csv/", NOVEMBER).status_code == 403
 
 
+def test_column_12_of_the_register_book_says_the_same_in_csv_json_and_xlsx(month, official, client_as, clock):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from tiepdan.outcomes import services as outcomes
+
+    board, chairman = official("bantcd"), official("chutich")
+    clock.set(dt.date(2026, 11, 25))
+    notice = outcomes.draft_notice(session=month.periodic, by=board)
+    items = list(notice.items.order_by("position"))
+    for n, item in enumerate(items):
+        outcomes.save_item(by=board, item=item, conclusion=f"Kết luận số {n}", answered_at_once=n > 0, time_limit="10 ngày làm việc", contact_person="Bà Lương Thị Hạnh")
+    outcomes.add_directive(by=board, item=items[0], agency=official("sonnmt").organisation, content="Kiểm tra hồ sơ, trả lời công dân.", working_days=10)
+    outcomes.submit(by=board, notice=notice)
+    outcomes.approve(by=chairman, notice=notice)
+    outcomes.issue(by=board, notice=notice)
+    client = client_as("bantcd")
+    in_csv = [r[11] for r in csv.reader(io.StringIO(client.get("/bao-cao/so-tiep-cong-dan/tai/csv/", NOVEMBER).content.decode("utf-8-sig")))][1:]
+    in_json = [r["follow_up"] for r in json.loads(client.get("/bao-cao/so-tiep-cong-dan/tai/json/", NOVEMBER).content)["rows"]]
+    sheet = load_workbook(io.BytesIO(client.get("/bao-cao/so-tiep-cong-dan/tai/xlsx/", NOVEMBER).content)).active
+    in_xlsx = [sheet.cell(row=r, column=12).value or "" for r in range(9, sheet.max_row + 1)]
+    assert in_csv == in_json == in_xlsx and len(in_csv) == 8
+    directed = [v for v in in_csv if "Sở NN&MT" in v]
+    assert len(directed) == 1 and "hạn " in directed[0]  # the agency given the task and its due day, from followup
+    assert all(v for v in in_csv)  # every row at least says the matter's state
+
+
 def test_the_board_drafts_edits_and_issues_from_the_pages(month, client_as, demo):
     client = client_as("bantcd")
     response = client.post("/bao-cao/du-thao/lap/", {"thang": "11", "nam": "2026"})

@@ -139,26 +139,32 @@ def figures_xlsx(stats: Statistics | dict, *, title: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def _register_cells(row: dict, number: int) -> list:
-    """Form 03/TCD's twelve values of one row, as the workbook writes them (name and address in one cell)."""
-    values = dict(row)
-    values.setdefault("number", number)
-    values.setdefault("name_address", "\n".join(str(v) for v in (values.get("name"), values.get("address")) if v))
-    values["within_competence"] = "x" if values.get("within_competence") else ""
-    if isinstance(values.get("received_on"), dt.datetime):
-        values["received_on"] = timezone.localtime(values["received_on"]).date()
-    return ["" if values.get(k) is None else values.get(k, "") for k in REGISTER_COLUMNS]
+def register_cells(rows: list[dict]) -> list[list]:
+    """Form 03/TCD's twelve values of each row, the one table the CSV, the JSON and the workbook all write:
+    column 12 from ``registerbook.fill_follow_up`` (the matter's state, then what followup says of its tasks:
+    the agency, the due day, the state, the answer), the day received a local calendar day, name and address in
+    one cell, «x» where the matter is within the competence."""
+    cells = []
+    for number, row in enumerate(registerbook.fill_follow_up([dict(r) for r in rows]), start=1):
+        values = dict(row)
+        values.setdefault("number", number)
+        values.setdefault("name_address", "\n".join(str(v) for v in (values.get("name"), values.get("address")) if v))
+        values["within_competence"] = "x" if values.get("within_competence") else ""
+        if isinstance(values.get("received_on"), dt.datetime):
+            values["received_on"] = timezone.localtime(values["received_on"]).date()
+        cells.append(["" if values.get(k) is None else values.get(k, "") for k in REGISTER_COLUMNS])
+    return cells
 
 
 def register_csv(rows: list[dict]) -> bytes:
-    cells = [_register_cells(row, n) for n, row in enumerate(rows, start=1)]
-    return _csv(REGISTER_COLUMNS, [[_plain(v) for v in c] for c in cells])
+    return _csv(REGISTER_COLUMNS, [[_plain(v) for v in c] for c in register_cells(rows)])
 
 
 def register_json(rows: list[dict]) -> bytes:
-    cells = [dict(zip(REGISTER_COLUMNS, _register_cells(row, n))) for n, row in enumerate(rows, start=1)]
+    cells = [dict(zip(REGISTER_COLUMNS, c)) for c in register_cells(rows)]
     return json.dumps({"form": registerbook.FORM_CODE, "columns": REGISTER_COLUMNS, "rows": cells}, ensure_ascii=False, indent=1, default=_plain).encode("utf-8")
 
 
 def register_xlsx(rows: list[dict], *, organisation: str, parent_body: str, period: str) -> bytes:
-    return registerbook.export_xlsx(rows, organisation=organisation, parent_body=parent_body, period=period)
+    """The register book's own workbook (``registerbook.export_xlsx``), given the same twelve cells as the CSV."""
+    return registerbook.export_xlsx(register_cells(rows), organisation=organisation, parent_body=parent_body, period=period)
