@@ -37,45 +37,13 @@ import time
 import uuid
 from pathlib import Path
 
+from tiepdan.recordings.demo_media import slice_live_webm  # stdlib only: no Django set-up at import
+
 SLICE_S = 2.0
 RETRIES = 4  # a slice the server could not take is sent again up to this many times (0.25 s, 0.5 s, 1 s, 2 s later)
-EBML_ID = bytes.fromhex("1A45DFA3")
-SEGMENT_ID = bytes.fromhex("18538067")
-CLUSTER_ID = bytes.fromhex("1F43B675")
 
 
 # --- MediaRecorder-like WebM slices ----------------------------------------------------------------
-
-
-def _vint(data: bytes, pos: int, *, strip: bool) -> tuple[int, int]:
-    """An EBML variable-length integer at ``pos``: (value, its length). ``strip`` drops the length marker (sizes)."""
-    first = data[pos]
-    length = 1
-    while length <= 8 and not first & (0x80 >> (length - 1)):
-        length += 1
-    value = first & ((0xFF >> length) if strip else 0xFF)
-    for b in data[pos + 1:pos + length]:
-        value = (value << 8) | b
-    return value, length
-
-
-def cluster_offsets(data: bytes) -> list[int]:
-    """Where each Cluster of a live WebM starts (a Segment of unknown size, its children walked by size)."""
-    _, id_len = _vint(data, 0, strip=False)
-    size, size_len = _vint(data, id_len, strip=True)
-    pos = id_len + size_len + size  # past the EBML header
-    if data[pos:pos + 4] != SEGMENT_ID:
-        raise ValueError("not a WebM stream: no Segment after the EBML header")
-    _, size_len = _vint(data, pos + 4, strip=True)
-    pos += 4 + size_len
-    offsets = []
-    while pos < len(data):
-        _, id_len = _vint(data, pos, strip=False)
-        size, size_len = _vint(data, pos + id_len, strip=True)
-        if data[pos:pos + 4] == CLUSTER_ID:
-            offsets.append(pos)
-        pos += id_len + size_len + size
-    return offsets
 
 
 def live_webm(out: Path, *, seconds: float, size: str = "160x120", fps: int = 15, video_kbps: int = 100, tone_hz: int = 440,
@@ -98,28 +66,9 @@ def live_webm(out: Path, *, seconds: float, size: str = "160x120", fps: int = 15
     return out
 
 
-def slice_webm(source: Path) -> list[bytes]:
-    """Cut a live WebM where MediaRecorder's ``dataavailable`` would: slice 0 is the header and the first cluster,
-    then a cluster (about 2 s) per slice."""
-    data = source.read_bytes()
-    cuts = cluster_offsets(data)[1:] + [len(data)]
-    slices, start = [], 0
-    for cut in cuts:
-        slices.append(data[start:cut])
-        start = cut
-    return slices
-
-
-def cluster_time_ms(data: bytes) -> int:
-    """The timecode (ms) of the Cluster a slice starts with (its first child, Timecode 0xE7); 0 for slice 0."""
-    if data[:4] != CLUSTER_ID:
-        return 0
-    _, size_len = _vint(data, 4, strip=True)
-    pos = 4 + size_len
-    if data[pos] != 0xE7:
-        return 0
-    size, length = _vint(data, pos + 1, strip=True)
-    return int.from_bytes(data[pos + 1 + length:pos + 1 + length + size], "big")
+def slice_webm(source: Path) -> list[tuple[bytes, int]]:
+    """Cut a live WebM where MediaRecorder's ``dataavailable`` would (``recordings.demo_media``)."""
+    return slice_live_webm(source.read_bytes())
 
 
 def make_take(folder: Path, *, seconds: float, name: str = "take", **kwargs) -> list[tuple[Path, int]]:
@@ -127,10 +76,10 @@ def make_take(folder: Path, *, seconds: float, name: str = "take", **kwargs) -> 
     folder.mkdir(parents=True, exist_ok=True)
     whole = live_webm(folder / f"{name}-live.webm", seconds=seconds, **kwargs)
     slices = []
-    for seq, data in enumerate(slice_webm(whole)):
+    for seq, (data, at_ms) in enumerate(slice_webm(whole)):
         path = folder / f"{name}-{seq:05d}.webm"
         path.write_bytes(data)
-        slices.append((path, cluster_time_ms(data)))
+        slices.append((path, at_ms))
     whole.unlink()
     return slices
 
@@ -328,10 +277,10 @@ def _inputs(points: int, minutes: float) -> dict[int, list[tuple[Path, int]]]:
         minute = live_webm(folder / f"minute-{p}.webm", seconds=min(60.0, minutes * 60), tone_hz=330 + 110 * p, video_kbps=60)
         whole = live_webm(folder / f"whole-{p}.webm", seconds=minutes * 60, loop_from=minute) if minutes > 1 else minute
         entries = []
-        for seq, data in enumerate(slice_webm(whole)):
+        for seq, (data, at_ms) in enumerate(slice_webm(whole)):
             name = f"p{p}-{seq:05d}.webm"
             (folder / name).write_bytes(data)
-            entries.append((name, cluster_time_ms(data)))
+            entries.append((name, at_ms))
         whole.unlink(missing_ok=True)
         minute.unlink(missing_ok=True)
         listing[p] = entries

@@ -65,7 +65,7 @@ from tiepdan.triage import services as triage
 from tiepdan.triage.rules import Ground
 
 from . import finishing, ingest
-from .demo_media import make_point_media
+from .demo_media import make_point_media, slice_live_webm
 from .models import Recording
 
 log = logging.getLogger(__name__)
@@ -137,44 +137,6 @@ def past_session(committee: Organisation) -> ReceptionSession | None:
 # --- media: what each point's MediaRecorder would have handed in -----------------------------------
 
 
-def _vint(data: bytes, pos: int, *, strip: bool) -> tuple[int, int]:
-    """An EBML variable-length integer at ``pos``: (value, its length); ``strip`` drops the length marker (sizes)."""
-    first, length = data[pos], 1
-    while length <= 8 and not first & (0x80 >> (length - 1)):
-        length += 1
-    value = first & ((0xFF >> length) if strip else 0xFF)
-    for b in data[pos + 1:pos + length]:
-        value = (value << 8) | b
-    return value, length
-
-
-def _clusters(data: bytes) -> list[int]:
-    """Where each Cluster of a live WebM (a Segment of unknown size) starts."""
-    _, id_len = _vint(data, 0, strip=False)
-    size, size_len = _vint(data, id_len, strip=True)
-    pos = id_len + size_len + size  # past the EBML header, at the Segment
-    _, size_len = _vint(data, pos + 4, strip=True)
-    pos += 4 + size_len
-    starts = []
-    while pos < len(data):
-        _, id_len = _vint(data, pos, strip=False)
-        size, size_len = _vint(data, pos + id_len, strip=True)
-        if data[pos:pos + 4] == b"\x1f\x43\xb6\x75":
-            starts.append(pos)
-        pos += id_len + size_len + size
-    return starts
-
-
-def _cluster_ms(data: bytes) -> int:
-    """The Timecode (ms) of the Cluster a slice starts with; 0 for slice 0 (the header)."""
-    if data[:4] != b"\x1f\x43\xb6\x75":
-        return 0
-    _, size_len = _vint(data, 4, strip=True)
-    pos = 4 + size_len
-    size, length = _vint(data, pos + 1, strip=True)
-    return int.from_bytes(data[pos + 1 + length:pos + 1 + length + size], "big") if data[pos] == 0xE7 else 0
-
-
 def live_slices(source: Path) -> list[tuple[bytes, int]]:
     """``source`` written again as a live stream (no duration, no cues, like MediaRecorder's) and cut where
     ``dataavailable`` would: slice 0 the header and first cluster, then a cluster (2 s) each.
@@ -183,13 +145,7 @@ def live_slices(source: Path) -> list[tuple[bytes, int]]:
         ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(source), "-c", "copy",
          "-f", "webm", "-live", "1", "-cluster_time_limit", str(CLUSTER_LIMIT_MS), "pipe:1"],
         check=True, capture_output=True, timeout=120).stdout
-    cuts = _clusters(stream)[1:] + [len(stream)]
-    slices, start = [], 0
-    for cut in cuts:
-        part = stream[start:cut]
-        slices.append((part, _cluster_ms(part)))
-        start = cut
-    return slices
+    return slice_live_webm(stream)
 
 
 def points_media(folder: Path, count: int) -> list[list[tuple[bytes, int]]]:
