@@ -127,6 +127,7 @@ allow("live.read_minutes", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.DEPARTMENT
 # citizens' matters and an agency to the matters it attended), the restricted stretches, storage and retention
 RECORDING_VIEWERS = [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR, R.COMMUNE_CHAIRMAN, R.COMMUNE_OFFICER, R.DEPARTMENT_OFFICER]
 allow("recordings.view", RECORDING_VIEWERS, "xem bản ghi hình phiên tiếp công dân")
+allow("recordings.view_whole", [R.BOARD_OFFICER, *LEADERS, R.INSPECTOR], "xem bản ghi hình của mọi vụ việc trong phiên")
 # Decree 154 Art. 4(1)(c): a stretch the chair restricted (a denouncer named, a state secret) plays for the Chairman, the
 # deputies and the province's inspectors only (no role yet tells the Board's head from its officers).
 allow("recordings.view_restricted", [*LEADERS, R.INSPECTOR], "xem đoạn ghi hình bị hạn chế")
