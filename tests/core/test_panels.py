@@ -21,6 +21,6 @@ def test_a_panel_returning_plain_text_cannot_inject_markup():
     assert panels.render("test.escape", RequestFactory().get("/"), None) == ["&lt;script&gt;x&lt;/script&gt;"]
 
 
-def test_triage_draws_its_panels_on_the_matter_page():
-    assert panels.registered(panels.MATTER_ACTIONS) == ["triage.actions", "triage.refusal"]
-    assert panels.registered(panels.MATTER_HISTORY) == ["triage.history"]
+def test_the_stages_draw_their_panels_on_the_matter_page_in_the_order_of_a_matters_life():
+    assert panels.registered(panels.MATTER_ACTIONS) == ["triage.actions", "triage.refusal", "outcomes.conclusion", "followup.tasks"]
+    assert panels.registered(panels.MATTER_HISTORY) == ["triage.history", "recordings.chapters"]
