@@ -238,7 +238,11 @@ def test_a_reloaded_hall_loses_nothing_recorded_and_a_switched_off_hall_loses_at
     assert own.gaps == [] and seqs(own) == list(range(own.slices_count)), seqs(own)
     own_end, relay_end = coverage_end_ms(own), max(coverage_end_ms(t) for t in relays)
     print(f"switched off at {closed_at_ms:.0f}: own track covers to {own_end - closed_at_ms:+.0f} ms, the central copy to {relay_end - closed_at_ms:+.0f} ms")
-    # One slice, and the second the central browser takes to hear that the hall has gone.
-    assert own_end >= relay_end - SLICE_S * 1000 - 1000, (own_end, relay_end)
+    # What the hall's own take lost is at most the slice being recorded when it went (and a second for
+    # the upload in flight), and the central copy covers that stretch. The copy may run on a few seconds
+    # past the switch-off (frozen frames until the central browser hears the hall has gone): that is not
+    # a loss of the hall's own stream, so it is not held against it.
+    assert own_end >= closed_at_ms - SLICE_S * 1000 - 1000, (own_end, closed_at_ms)
+    assert relay_end >= closed_at_ms - 500, (relay_end, closed_at_ms)
     for track in relays:
         assert_whole(track, at_least=3)
