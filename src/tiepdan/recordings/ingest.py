@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -337,6 +337,12 @@ def ingest_slice(*, track: Track, seq: int, data: bytes, sha256_hex: str, client
             store.delete(key)
             raise
         return _same_or_conflict(track, seq, existing, actual, by, our_key=key)
+    except OperationalError as exc:
+        # The database could not take the row now (SQLite's one writer busy past its timeout under a burst of
+        # uploads): a plain 500 would read as a fault; this says "not kept yet, send again", and the browser's
+        # queue does. The stored bytes are under their hash, so the retry finds them or writes them again.
+        log.warning("slice %s of track %s not recorded: %s", seq, track.pk, exc)
+        raise UploadRefused("Máy chủ đang bận, chưa ghi nhận được đoạn ghi hình; trình duyệt sẽ gửi lại.", 503) from exc
     if track.closed_at is not None or track.recording.room.state == RoomState.CLOSED:
         # A late slice of a take already closed (sent again after a reload, or in flight when the room's close
         # closed the take after this one was loaded): its gaps shrink.
