@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 SLICE_S = 2.0
 # Everything this page recorded is acknowledged and nothing is being recorded any more.
-SETTLED_JS = "() => { const r = window.tiepdanRoom && window.tiepdanRoom.recorder; return !!r && r.takes.size === 0 && r.queue.isIdle(); }"
+SETTLED_JS = "() => { const r = window.tiepdanRoom && window.tiepdanRoom.recorder; return !!r && r.takes.size === 0 && r.stopping.size === 0 && r.queue.isIdle(); }"
 STATS_JS = "() => window.tiepdanRoom.recorder.queue.stats()"
 
 

@@ -29,6 +29,7 @@ def test_closing_a_room_in_a_test_queues_its_finishing_in_memory_not_in_the_data
     from huey.contrib.djhuey import HUEY
     from huey.storage import SqliteStorage
 
+    HUEY.flush()  # the in-memory queue is the whole run's: earlier tests' rooms (their ids reused) queued theirs
     recording = _close(live_room, django_capture_on_commit_callbacks)
     assert recording.state == "finishing"
     assert not isinstance(HUEY.storage, SqliteStorage), "the test run would write into DATA_DIR/jobs.sqlite3"

@@ -109,6 +109,9 @@ export class RoomRecorder {
   constructor({ queue, pointId, statusEl = null, timesliceMs = TIMESLICE_MS }) {
     Object.assign(this, { queue, pointId: String(pointId), statusEl, timesliceMs });
     this.takes = new Map(); // "own" | "relay:<pointId>" → Take
+    // Takes told to stop whose last slice is not yet kept: MediaRecorder hands it over after stop(), so a
+    // take leaves ``takes`` before it is done; ``stopping`` says the recorder still has slices to queue.
+    this.stopping = new Set();
     this.firstSeen = new Map();
     this.last = { on: false, own: null, relays: new Map() };
     this.retimer = null;
@@ -156,7 +159,7 @@ export class RoomRecorder {
       const want = wanted.get(key);
       if (!want || take.ended || streamSignature(want.stream) !== take.signature) {
         this.takes.delete(key);
-        take.stop();
+        this._stopping(take.stop());
         if (!want) this.firstSeen.delete(key);
       }
     }
@@ -171,9 +174,15 @@ export class RoomRecorder {
     }
   }
 
+  _stopping(done) {
+    this.stopping.add(done);
+    done.finally(() => this.stopping.delete(done));
+    return done;
+  }
+
   // A clean stop of every take (the room closed, this device no longer carries the point's media).
   stopAll() {
-    const stopping = [...this.takes.values()].map((t) => t.stop());
+    const stopping = [...this.takes.values()].map((t) => this._stopping(t.stop()));
     this.takes.clear();
     this.firstSeen.clear();
     return Promise.all(stopping);
