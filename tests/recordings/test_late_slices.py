@@ -79,3 +79,25 @@ def test_after_the_grace_neither_a_hall_nor_the_central_copy_is_taken(live_room,
         _send(live_room, in_flight["own"], 0, "hall1")
     with pytest.raises(UploadRefused, match="kết thúc"):
         _send(live_room, in_flight["relay"], 0, "chair")
+
+
+def test_a_slice_loaded_before_the_close_and_stored_after_it_fills_the_gap_the_close_reported(live_room, store, django_capture_on_commit_callbacks):
+    """The chair's own slice retried after a server restart: its request loaded the take while the room was live,
+    the chair closed the room (the close closed the take and named the missing slice as a gap), then the slice
+    was stored. The gap must go: it is not missing any more."""
+    from tiepdan.live import services
+    from tiepdan.recordings import ingest
+    from tiepdan.recordings.models import Track
+    from tests.recordings.ingest_fixtures import body, sha
+
+    track = live_room.open("chair")
+    live_room.put(track, 0, who="chair")
+    live_room.put(track, 2, who="chair")
+    loaded = ingest.track_for_upload(track.pk)  # the retried slice's request, before the close
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_room(by=live_room.chair, room=live_room.room)
+    assert Track.objects.get(pk=track.pk).gaps == [[1, 1]]
+
+    ingest.ingest_slice(track=loaded, seq=1, data=body(1), sha256_hex=sha(body(1)), client_time_ms=1_700_000_002_000,
+                        by_device=live_room.uploader("chair"))
+    assert Track.objects.get(pk=track.pk).gaps == []

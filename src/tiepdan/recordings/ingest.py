@@ -343,9 +343,10 @@ def ingest_slice(*, track: Track, seq: int, data: bytes, sha256_hex: str, client
         # queue does. The stored bytes are under their hash, so the retry finds them or writes them again.
         log.warning("slice %s of track %s not recorded: %s", seq, track.pk, exc)
         raise UploadRefused("Máy chủ đang bận, chưa ghi nhận được đoạn ghi hình; trình duyệt sẽ gửi lại.", 503) from exc
-    if track.closed_at is not None or track.recording.room.state == RoomState.CLOSED:
+    if Track.objects.filter(pk=track.pk, closed_at__isnull=False).exists():
         # A late slice of a take already closed (sent again after a reload, or in flight when the room's close
-        # closed the take after this one was loaded): its gaps shrink.
+        # closed the take): its gaps shrink. Read again, not from ``track``: the close may have come after this
+        # request loaded it (seen when a slice retried after a server restart landed just after the chair's close).
         with transaction.atomic():
             locked = Track.objects.select_for_update().select_related("point").get(pk=track.pk)
             if locked.closed_at is not None:
