@@ -34,3 +34,17 @@ def test_the_chair_approves_on_the_page_and_a_department_officer_is_refused(clos
     chair.post(f"/ket-qua/{notice.pk}/duyet/")
     notice.refresh_from_db()
     assert notice.state == "approved" and notice.signed_as == "chairman"
+
+
+def test_removing_a_directive_once_the_notice_is_sent_says_why_and_keeps_it(closed_session, client_as, official):
+    from tiepdan.organisations.models import Organisation
+    from tiepdan.outcomes.models import Directive
+
+    notice = services.draft_notice(session=closed_session())
+    item = notice.items.first()
+    agency = Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT).first()
+    directive = services.add_directive(by=official("bantcd"), item=item, agency=agency, content="Kiểm tra hồ sơ đất", working_days=10)
+    services.submit(by=official("bantcd"), notice=notice)  # from another page, meanwhile
+    fragment = client_as("bantcd").post(f"/ket-qua/giao/{directive.pk}/xoa/", HTTP_HX_REQUEST="true").content.decode()
+    assert "chỉ sửa được dự thảo hoặc bản bị trả lại" in fragment
+    assert Directive.objects.filter(pk=directive.pk).exists()

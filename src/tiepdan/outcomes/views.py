@@ -29,11 +29,11 @@ def notice_list(request):
     return render(request, "outcomes/notice_list.html", {"groups": groups})
 
 
-def _item_context(request, item: NoticeItem, form=None, directive_form=None) -> dict:
+def _item_context(request, item: NoticeItem, form=None, directive_form=None, refusal: str = "") -> dict:
     notice = item.notice
     editable = notice.state in services.EDITABLE_STATES and policy.can(request.user, "outcomes.draft", notice)
     return {
-        "item": item, "editable": editable, "form": form or ItemForm(instance=item, prefix=f"item{item.pk}"),
+        "item": item, "editable": editable, "refusal": refusal, "form": form or ItemForm(instance=item, prefix=f"item{item.pk}"),
         "directive_form": directive_form or DirectiveForm(province_committee=notice.session.province_committee, prefix=f"dir{item.pk}"),
         "gaps": services.rules.item_gaps(conclusion=item.conclusion, answered_at_once=item.answered_at_once, time_limit=item.time_limit, contact_person=item.contact_person),
     }
@@ -99,8 +99,9 @@ def directive_remove(request, pk: int):
     item = directive.item
     try:
         services.remove_directive(by=request.user, directive=directive)
-    except ValidationError:
-        pass  # the fragment shows the item as it stands
+    except ValidationError as exc:
+        # The item is drawn as it stands, with why (e.g. the notice was sent for approval from another page).
+        return _fragment_or_back(request, item, refusal=refusal_text(exc))
     return _fragment_or_back(request, item)
 
 
