@@ -20,6 +20,7 @@ function keepingFocus(container, rebuild) {
 }
 
 export function start(state, signalling, config) {
+  let offline = false; // the room's link is down: see holdWhileOffline
   const table = $("points-table").querySelector("tbody");
   const devicesTable = $("devices-table").querySelector("tbody");
 
@@ -50,7 +51,7 @@ export function start(state, signalling, config) {
     // Rebuild the rows only when something other than the measured quality changed, so a button
     // under the chair's pointer is not replaced every time a point reports its connection.
     const key = JSON.stringify([snap.room.spotlight, snap.points.map((p) => [p.id, p.status, p.connected, p.muted, p.participates, p.reconnects])]);
-    if (key !== lastKey) { lastKey = key; keepingFocus(table, () => renderRows(snap)); }
+    if (key !== lastKey) { lastKey = key; keepingFocus(table, () => renderRows(snap)); holdWhileOffline(); }
     $("events").innerHTML = (snap.events || []).map((e) => `<li><time>${e.at.slice(11, 19)}</time> ${escapeHtml(e.label)}${e.point ? ` — ${escapeHtml(e.point)}` : ""}</li>`).join("");
     if (document.activeElement !== $("timer-minutes")) $("timer-minutes").value = Math.round(snap.room.matter_allotted_s / 60);
     // Closing a room that never went live is the chair's call and must say why (live.workflow.ROOM).
@@ -77,6 +78,7 @@ export function start(state, signalling, config) {
         devicesTable.appendChild(tr);
       }
     });
+    holdWhileOffline();
   }
 
   function renderQuality(pointId, quality) {
@@ -139,6 +141,16 @@ export function start(state, signalling, config) {
     agendaFocus = null;
   });
 
+  // While the room's link is down (a server restart, the network) a command would go nowhere: the console's
+  // controls wait, disabled, and say why, until the welcome of the new link brings the room back.
+  function holdWhileOffline() {
+    for (const c of $("console").querySelectorAll("[data-command], #timer-minutes")) c.disabled = offline;
+    $("console-offline").hidden = !offline;
+  }
+  signalling.addEventListener("closed", (e) => { if (e.detail.retryInMs != null) { offline = true; holdWhileOffline(); } });
+  signalling.addEventListener("welcome", () => { offline = false; holdWhileOffline(); });
+  agendaBox.addEventListener("htmx:afterSwap", holdWhileOffline);
+
   // Every console button speaks the same protocol: data-command plus its data-* arguments.
   $("console").addEventListener("click", (e) => {
     const b = e.target.closest("[data-command]");
@@ -161,7 +173,7 @@ export function start(state, signalling, config) {
       if (!reason) return;
       extra.reason = reason;
     }
-    signalling.command(command, extra);
+    if (!signalling.command(command, extra)) { offline = true; holdWhileOffline(); }
   });
   $("timer-minutes").addEventListener("change", (e) => signalling.command("timer", { minutes: Number(e.target.value) }));
 

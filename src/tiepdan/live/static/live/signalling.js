@@ -103,11 +103,16 @@ export class Signalling extends EventTarget {
     this.queue = [];
   }
 
+  get connected() { return !!this.ws && this.ws.readyState === WebSocket.OPEN; }
+
+  // False when nothing was sent (the link is down): the caller says so, a command is never lost silently.
   send(msg) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+    if (!this.connected) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
   }
 
-  command(command, extra = {}) { this.send({ type: "command", command, ...extra }); }
+  command(command, extra = {}) { return this.send({ type: "command", command, ...extra }); }
 
   emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { detail })); }
 }
