@@ -152,3 +152,26 @@ def test_two_server_processes_push_one_room_in_turn(monkeypatch, settings):
     # The second process last pushed "muted" itself, but the point is named: sent as read, after the first's.
     assert _race_two_pushes(monkeypatch, first_process, second_process) == [[False], [True]]
     realtime.forget_pushed_state()
+
+
+def test_after_forgetting_a_push_due_on_a_stopped_loop_the_next_change_is_pushed_again(monkeypatch):
+    """A push merged into one due on a server loop that then stopped never runs. Forgetting the pushed state
+    (what a new server process starts from) must forget that one too, or the room's later changes all wait
+    on it and the pages never hear of them (the chair's page missed the close after a server restart)."""
+    import asyncio
+
+    pushed = []
+    pusher = realtime._Pusher()
+    monkeypatch.setattr(pusher, "push", lambda room_id: pushed.append(room_id))
+    stopped = asyncio.new_event_loop()  # the old server's loop: it will never run what is handed to it
+    monkeypatch.setattr(realtime, "_server_loop", lambda: stopped)
+    try:
+        pusher.request(9)  # goes out at once
+        pusher.request(9)  # inside the window: merged into a push due on the loop
+        assert pushed == [9]
+        pusher.forget()
+        monkeypatch.setattr(realtime, "_server_loop", lambda: None)
+        pusher.request(9)
+        assert pushed == [9, 9]
+    finally:
+        stopped.close()

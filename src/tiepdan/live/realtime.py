@@ -268,10 +268,15 @@ class _Pusher:
             _send(layer.group_send, group_name(room_id), message)
 
     def forget(self) -> None:
+        """As a new process starts: nothing pushed, nothing due. A push that was due on a loop now gone (a
+        server stopped in a test) would otherwise keep its room marked as scheduled, and every later change
+        of that room would wait on it for ever; a push stuck there would hold the room's lock the same way."""
         with self.lock:
             self.last_state.clear()
             self.last_at.clear()
             self.dirty.clear()
+            self.scheduled.clear()
+            self.pushing = collections.defaultdict(threading.Lock)
 
 
 _pusher = _Pusher()
