@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import require_tool
+
+from .finishing_helpers import make_media
+
 
 @pytest.fixture(autouse=True)
 def _recording_files_in_tmp(settings, tmp_path_factory):
@@ -14,3 +18,10 @@ def _recording_files_in_tmp(settings, tmp_path_factory):
     settings.RECORDINGS_LOCAL_DIR = base / "recordings"
     settings.RECORDINGS_S3_CACHE_DIR = base / "recordings-cache"
     settings.JANUS_REC_DIR = base / "janus"
+
+
+@pytest.fixture(scope="module")
+def media_files(tmp_path_factory):
+    """MediaRecorder-like slices made once per module with ffmpeg (the finishing and integrity tests)."""
+    require_tool("ffmpeg", "ffmpeg")
+    return make_media(tmp_path_factory.mktemp("slices"))

@@ -9,15 +9,9 @@ import pytest
 
 from tests.conftest import require_tool
 
-from .finishing_helpers import LENGTH_S, build, make_media
+from .finishing_helpers import LENGTH_S, build
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def media_files(tmp_path_factory):
-    require_tool("ffmpeg", "ffmpeg")
-    return make_media(tmp_path_factory.mktemp("slices"))
 
 
 @pytest.fixture

@@ -7,17 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import require_tool
-
-from .finishing_helpers import build, make_media
+from .finishing_helpers import build
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def media_files(tmp_path_factory):
-    require_tool("ffmpeg", "ffmpeg")
-    return make_media(tmp_path_factory.mktemp("slices"))
 
 
 @pytest.fixture
