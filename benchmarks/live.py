@@ -40,6 +40,7 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks._beside import percentile
 from benchmarks._threads import off_loop
 
 PROBE_JS = (Path(__file__).parent / "g2g_probe.js").read_text()
@@ -49,11 +50,6 @@ CHROMIUM_ARGS = [
     "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
     "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
-
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 def _free_port() -> int:
@@ -228,7 +224,7 @@ def _emit_media(emit, mode: str, result: dict, reference: dict) -> None:
     if not s:
         raise RuntimeError(f"{mode}: no frame could be read back")
     emit(f"g2g_{mode}_p50_ms", statistics.median(s), statistics.median(ref), frames=len(s), target_ms=150)
-    emit(f"g2g_{mode}_p95_ms", _percentile(s, 0.95), _percentile(ref, 0.95), frames=len(s), target_ms=150)
+    emit(f"g2g_{mode}_p95_ms", percentile(s, 0.95), percentile(ref, 0.95), frames=len(s), target_ms=150)
     emit(f"join_{mode}_ms", result["join_ms"], reference["join_ms"])
 
 
@@ -482,7 +478,7 @@ def run_fanout(emit, *, orgs: dict, points: int, connect_s: float) -> None:
         raise RuntimeError(f"fan-out: nothing delivered (app {len(delivered)}, bare {len(ref)})")
     extra = {"points_wanted": points, "points_connected": len(conns), "delivered": len(delivered), "connect_s": round(took, 1), "target_ms": 50, **facts}
     emit("fanout_p50_ms", statistics.median(delivered), statistics.median(ref), **extra)
-    emit("fanout_p99_ms", _percentile(delivered, 0.99), _percentile(ref, 0.99), **extra)
+    emit("fanout_p99_ms", percentile(delivered, 0.99), percentile(ref, 0.99), **extra)
 
 
 def run(emit, *, seconds: float | None = None, fanout_points: int | None = None, connect_s: float | None = None, migrate: bool = True, modes=("mesh", "janus")) -> None:

@@ -37,6 +37,7 @@ import time
 import uuid
 from pathlib import Path
 
+from benchmarks._beside import percentile
 from tiepdan.recordings.demo_media import slice_live_webm  # stdlib only: no Django set-up at import
 
 SLICE_S = 2.0
@@ -85,11 +86,6 @@ def make_take(folder: Path, *, seconds: float, name: str = "take", **kwargs) -> 
 
 
 # --- Ingest: 50 uploads at once through the real endpoint ----------------------------------------------
-
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))] if ordered else 0.0
 
 
 def _uploaders(orgs: dict, n: int):
@@ -245,8 +241,8 @@ def run_ingest(emit, *, orgs: dict, uploaders: int, seconds: float, mbps: float)
     latencies = [r[4] for r in acked]
     facts = {"uploaders": uploaders, "slices": len(sent), "slice_bytes": slice_bytes, "refused": len(sent) - len(acked),
              "sent_again": sum(r[6] for r in sent)}
-    emit("recording_ack_p50_ms", _percentile(latencies, 0.5), _percentile(reference, 0.5), **facts)
-    emit("recording_ack_p99_ms", _percentile(latencies, 0.99), _percentile(reference, 0.99), **facts)
+    emit("recording_ack_p50_ms", percentile(latencies, 0.5), percentile(reference, 0.5), **facts)
+    emit("recording_ack_p99_ms", percentile(latencies, 0.99), percentile(reference, 0.99), **facts)
     emit("recording_slices_lost", lost, **facts)
     emit("recording_throughput_mbps", sum(r[5] for r in acked) * 8 / 1_000_000 / max(wall_s, 0.001), uploaders * mbps, **facts)
     Track.objects.filter(pk__in=list(tracks.values())).update(closed_at=time_now())

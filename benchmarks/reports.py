@@ -23,15 +23,12 @@ import os
 import statistics as stats_module
 import time
 
+from benchmarks._beside import page_beside_raw, percentile
+
 OWN_DATABASE = "tiepdan_bench_reports"
 MARKER = "bench_reports_data"
 GENERATOR = 1  # bump when generate() writes other rows: a database made by another version is refused
 SESSION_ITEMS = 15
-
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 def use_own_database() -> None:
@@ -274,18 +271,6 @@ def _compute_sql(user, scope, period) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-def _time_raw(statements: list[str]) -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the DB-API cursor: no Django on the path
-        for sql in statements:
-            raw.execute(sql)
-            raw.fetchall()
-    return (time.perf_counter() - started) * 1000
-
-
 def measure(emit, *, repeat: int, warmup: int = 3) -> tuple[float, float]:
     from django.test import Client
     from django.test.utils import override_settings
@@ -300,26 +285,16 @@ def measure(emit, *, repeat: int, warmup: int = 3) -> tuple[float, float]:
     period = rules.previous_month(timezone.localdate())
     scope = selectors.resolve_scope(officer, None)
     statements = _compute_sql(officer, scope, period)
-    view_ms, raw_ms = [], []
     # As the server runs for users: DEBUG off. With it on, Django keeps a copy of every statement the page
     # runs (the reference, on the bare DB-API cursor, never pays for that).
     with override_settings(DEBUG=False):
-        for i in range(warmup + repeat):
-            started = time.perf_counter()
-            response = client.get("/bao-cao/thong-ke/", period.query)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise RuntimeError(f"the statistics page answered {response.status_code}")
-            raw = _time_raw(statements)
-            if i >= warmup:
-                view_ms.append(elapsed)
-                raw_ms.append(raw)
+        view_ms, raw_ms, _ = page_beside_raw(lambda: client.get("/bao-cao/thong-ke/", period.query), statements, warmup=warmup, repeat=repeat, what="the statistics page")
     figures = selectors.statistics_for(officer, scope=scope, period=period)
     extra = {"repeat": repeat, "statements": len(statements), "month_matters": figures.registrations["matters"], "month_visits": figures.totals.visits}
-    emit("reports_month_p50_ms", _percentile(view_ms, 0.5), _percentile(raw_ms, 0.5), **extra)
-    emit("reports_month_p95_ms", _percentile(view_ms, 0.95), _percentile(raw_ms, 0.95), **extra)
+    emit("reports_month_p50_ms", percentile(view_ms, 0.5), percentile(raw_ms, 0.5), **extra)
+    emit("reports_month_p95_ms", percentile(view_ms, 0.95), percentile(raw_ms, 0.95), **extra)
     emit("reports_month_mean_ms", stats_module.fmean(view_ms), stats_module.fmean(raw_ms), repeat=repeat)
-    return _percentile(view_ms, 0.95), _percentile(raw_ms, 0.95)
+    return percentile(view_ms, 0.95), percentile(raw_ms, 0.95)
 
 
 def run(emit, *, migrate: bool = True, own_database: bool = True) -> None:

@@ -20,15 +20,10 @@ from __future__ import annotations
 
 import os
 import statistics
-import time
+
+from benchmarks._beside import page_beside_raw, percentile
 
 NAME_QUERY = "nguyen van binh"
-
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def prepare(*, petitions: int, migrate: bool = True, emit=None) -> dict:
@@ -69,18 +64,6 @@ def _selector_sql(user, **search) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-def _time_raw(statements: list[str]) -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the DB-API cursor: no Django on the path
-        for sql in statements:
-            raw.execute(sql)
-            raw.fetchall()
-    return (time.perf_counter() - started) * 1000
-
-
 def measure(emit, *, repeat: int, warmup: int = 3) -> dict[str, tuple[float, float]]:
     from django.test import Client
 
@@ -101,23 +84,12 @@ def measure(emit, *, repeat: int, warmup: int = 3) -> dict[str, tuple[float, flo
     results = {}
     for name, (params, search) in cases.items():
         statements = _selector_sql(officer, **search)
-        view_ms, raw_ms = [], []
-        for i in range(warmup + repeat):
-            # Alternate view and raw so that noise on a shared machine falls on both alike.
-            started = time.perf_counter()
-            response = client.get("/vu-viec/", params)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise RuntimeError(f"{name}: the view answered {response.status_code}")
-            raw = _time_raw(statements)
-            if i >= warmup:
-                view_ms.append(elapsed)
-                raw_ms.append(raw)
+        view_ms, raw_ms, response = page_beside_raw(lambda: client.get("/vu-viec/", params), statements, warmup=warmup, repeat=repeat, what=f"{name}: the view")
         if name == "search_id" and sample not in response.content.decode():
             raise RuntimeError("search_id: the matter searched for is not on the page")
         for share, label in ((0.5, "p50"), (0.95, "p95")):
-            emit(f"{name}_{label}_ms", _percentile(view_ms, share), _percentile(raw_ms, share), repeat=repeat, statements=len(statements))
-        results[name] = (_percentile(view_ms, 0.95), _percentile(raw_ms, 0.95))
+            emit(f"{name}_{label}_ms", percentile(view_ms, share), percentile(raw_ms, share), repeat=repeat, statements=len(statements))
+        results[name] = (percentile(view_ms, 0.95), percentile(raw_ms, 0.95))
         emit(f"{name}_mean_ms", statistics.fmean(view_ms), statistics.fmean(raw_ms), repeat=repeat)
     return results
 
