@@ -7,8 +7,8 @@ November 2026 in Lạng Sơn:
   one of them a denunciation;
 - one matter of commune B the Board declined (not proposed) with a written reply;
 - a periodic session in December and a cancelled ad hoc one, which November's figures must not count.
-So November has 2 kỳ / 7 lượt / 10 lượt công dân, of which 1 lượt đoàn đông người / 3 lượt công dân (8 people);
-by locality: commune A 5 lượt công dân (50,0%), commune B 5 (50,0%).
+So November has 2 kỳ / 7 lượt / 9 lượt công dân, of which 1 lượt đoàn đông người / 3 lượt công dân (12 people);
+by locality: commune A 5 lượt công dân (55,6%), commune B 4 (44,4%).
 """
 from __future__ import annotations
 
