@@ -58,3 +58,7 @@ def test_a_chart_is_an_svg_with_a_title_and_a_description_of_its_figures():
     assert "<desc id=\"c-d\">Xã A: 05 lượt công dân, chiếm 55,6%; Xã &lt;B&gt;: 04 lượt công dân, chiếm 44,4%</desc>" in svg
     assert svg.count("<rect") == 2 and "<script" not in svg and "style=" not in svg
     assert "Không có số liệu" in charts.bar_chart(chart_id="e", title="Trống", rows=[], unit="lượt")
+
+
+def test_hours_round_a_half_up_as_a_reader_does():
+    assert (rules.hours(4500), rules.hours(900), rules.hours(0), rules.hours(9720)) == (1.3, 0.3, 0.0, 2.7)

@@ -128,6 +128,11 @@ def format_share(share: Decimal | float, *, decimals: int = 1) -> str:
     return f"{value}".replace(".", ",") + "%"
 
 
+def hours(seconds: float | Decimal) -> float:
+    """Seconds as hours to one decimal, a half rounded up as a reader does (1 h 15 min: 1,3 h), not to even."""
+    return float((Decimal(str(seconds)) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def format_count(n: int) -> str:
     """«01 kỳ», «09 lượt công dân»: counts below 10 take a leading zero, as the plans' reports write them; «1.234» above."""
     return f"{n:02d}" if 0 <= n < 10 else f"{n:,}".replace(",", ".")

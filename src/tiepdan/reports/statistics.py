@@ -28,8 +28,8 @@ What each figure counts (docs/REPORTS.md says the same for readers):
 - **readiness**: for each bridge point of a held session, whether its first readiness test from
   ``bridges.rules.test_window_start`` (5 working days before) to the session's start passed.
 - **quality**: each point's last measured link in the room (round trip, loss, bitrate) and its reconnections.
-- **hours**: hours the session rooms were live (start to close), and hours recorded (each finished recording's
-  start to end).
+- **hours**: hours the session rooms were live (start to close), and hours recorded (each recording whose
+  taking has ended, from its start to its end), to one decimal rounded half up (``rules.hours``).
 - **outcomes**: of the visits, those the issued conclusion notice says were answered at once, and those it
   directed to an agency (at least one directive); of the tasks assigned in the period (in the scope's province,
   or given to agencies under the scope), those done, overdue and still open (``followup.selectors.task_counts``).
@@ -37,25 +37,22 @@ What each figure counts (docs/REPORTS.md says the same for readers):
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 
-from tiepdan.bridges.models import ReadinessTest
-from tiepdan.followup.selectors import task_counts
 from tiepdan.bridges.rules import test_window_start
 from tiepdan.core.roles import Role
-from tiepdan.intake.models import Channel, Matter, MatterKind, Petition, SubjectArea
-from tiepdan.live.models import LiveRoom, RoomPoint
+from tiepdan.followup.selectors import task_counts
+from tiepdan.intake.models import Channel, MatterKind, SubjectArea
 from tiepdan.organisations.models import Organisation
-from tiepdan.outcomes.models import Directive, NoticeItem, NoticeState
-from tiepdan.recordings.models import Recording
-from tiepdan.scheduling.models import AgendaItem, ChangeNotice, ReceptionSession, SessionKind, SessionPoint, SessionStatus
-from tiepdan.triage.models import Decision, Proposal, RepeatFinding
+from tiepdan.outcomes.models import NoticeState
+from tiepdan.scheduling.models import SessionKind, SessionStatus
+from tiepdan.triage.models import Decision
 
 from . import rules
 
@@ -135,28 +132,74 @@ def _chair_of(role: str | None) -> str:
     return "chairman" if role == Role.PROVINCE_CHAIRMAN else "deputy" if role == Role.PROVINCE_DEPUTY else "other"
 
 
-def _matter_filter(scope: Scope, prefix: str = "") -> Q:
-    if scope.kind == "province":
-        return Q(**{f"{prefix}province_committee_id": scope.organisation.pk})
-    if scope.kind == "commune":
-        return Q(**{f"{prefix}commune_committee_id": scope.organisation.pk})
-    return Q()
-
-
-def held_sessions(scope: Scope, period: rules.Period):
-    qs = ReceptionSession.objects.filter(date__gte=period.start, date__lt=period.end, status=SessionStatus.CLOSED)
-    if scope.kind == "province":
-        return qs.filter(province_committee_id=scope.organisation.pk)
-    if scope.kind == "commune":  # the sessions that received at least one of the commune's citizens
-        return qs.filter(Exists(AgendaItem.objects.filter(session=OuterRef("pk"), matter__commune_committee_id=scope.organisation.pk)))
-    return qs
-
-
 def _shares(rows: list[Row], *, of: str = "citizens") -> list[Row]:
     """Each row's share of the total ``of`` (citizens for localities, as the plans print them; visits for kinds)."""
     for row, share in zip(rows, rules.largest_remainder_shares([getattr(r, of) for r in rows])):
         row.share = rules.format_share(share)
     return rows
+
+
+# --- The statements ------------------------------------------------------------------------------------------
+# Written as SQL, not built with the ORM: the page runs about ten of them each time it is opened, and building
+# and compiling them as querysets cost half as long again as the database took to answer them (docs/REPORTS.md,
+# «Measured»); as text they cost nothing to build. Each reads as plain SQL to PostgreSQL and to SQLite (3.30
+# and later, for FILTER); the two differ only in a JSON key test and a difference of timestamps (below), and
+# SQLite hands timestamps, days and JSON back as text (``_moment``, ``_day``, ``_json``). Every figure is
+# checked by tests/reports on both databases.
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(values) -> str:
+    """``%s, %s, ...``: one placeholder per value of an ``IN`` list."""
+    return ", ".join(["%s"] * len(values))
+
+
+def _in_scope(scope: Scope, alias: str) -> tuple[str, list]:
+    """`` AND <alias>.<committee> = %s`` for a province or a commune (the indexed columns every matter and
+    session carries), nothing for the country."""
+    if scope.kind == "province":
+        return f" AND {alias}.province_committee_id = %s", [scope.organisation.pk]
+    if scope.kind == "commune":
+        return f" AND {alias}.commune_committee_id = %s", [scope.organisation.pk]
+    return "", []
+
+
+def _at(moment: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _on(day: dt.date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _has_key(column: str, key: str) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return f"({column} ? %s)", [key]
+    return f"JSON_TYPE({column}, %s) IS NOT NULL", [f'$."{key}"']
+
+
+def _seconds(start: str, end: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
+def _moment(value):
+    """An aware timestamp: SQLite's driver hands back a naive one in UTC (or text), PostgreSQL's an aware one."""
+    if connection.vendor == "sqlite" and value is not None:
+        return connection.ops.convert_datetimefield_value(value, None, connection)
+    return value
+
+
+def _day(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _json(value) -> dict:
+    return json.loads(value) if isinstance(value, str) else (value or {})
 
 
 def compute(scope: Scope, period: rules.Period) -> Statistics:
@@ -168,7 +211,7 @@ def compute(scope: Scope, period: rules.Period) -> Statistics:
     # The sessions of a period are few (one or two a month per province): read once, their ids keep every
     # later statement a plain ``IN`` list the planner reads from the indexes, not a nested subquery per statement.
     session_ids = _sessions(stats, scope, period)
-    _received(stats, AgendaItem.objects.filter(session_id__in=session_ids).filter(_matter_filter(scope, "matter__")))
+    _received(stats, scope, session_ids)
     _registrations(stats, scope, period)
     _carried(stats, scope, period)
     _readiness(stats, scope, session_ids)
@@ -179,16 +222,22 @@ def compute(scope: Scope, period: rules.Period) -> Statistics:
 
 def _sessions(stats: Statistics, scope: Scope, period: rules.Period) -> list[int]:
     """The period's held sessions counted (and its cancelled ones, for a province or the country) from one
-    statement; returns the held sessions' ids."""
+    statement; returns the held sessions' ids. A commune's sessions are those that received at least one of its
+    citizens; it cancels none of its own, so its cancelled line stays 0."""
     counts = {"held": 0, "periodic": 0, "ad_hoc": 0, "online": 0, "in_person": 0, "chairman": 0, "deputy": 0, "other": 0, "cancelled": 0}
-    if scope.kind == "commune":  # a commune cancels no session of its own: its line stays 0
-        sessions = held_sessions(scope, period)
+    sql = ("SELECT s.id, s.status, s.kind, s.in_person_only, u.role FROM scheduling_receptionsession s"
+           " LEFT JOIN organisations_user u ON u.id = s.chair_id WHERE s.date >= %s AND s.date < %s")
+    params = [_on(period.start), _on(period.end)]
+    if scope.kind == "commune":
+        sql += (" AND s.status = %s AND EXISTS (SELECT 1 FROM scheduling_agendaitem a JOIN intake_matter m ON m.id = a.matter_id"
+                " WHERE a.session_id = s.id AND m.commune_committee_id = %s)")
+        params += [SessionStatus.CLOSED, scope.organisation.pk]
     else:
-        sessions = ReceptionSession.objects.filter(date__gte=period.start, date__lt=period.end, status__in=[SessionStatus.CLOSED, SessionStatus.CANCELLED])
-        if scope.kind == "province":
-            sessions = sessions.filter(province_committee_id=scope.organisation.pk)
+        where, more = _in_scope(scope, "s")
+        sql += " AND s.status IN (%s, %s)" + where
+        params += [SessionStatus.CLOSED, SessionStatus.CANCELLED, *more]
     held = []
-    for pk, status, kind, in_person_only, role in sessions.order_by().values_list("pk", "status", "kind", "in_person_only", "chair__role"):
+    for pk, status, kind, in_person_only, role in _rows(sql, params):
         if status == SessionStatus.CANCELLED:
             counts["cancelled"] += 1
             continue
@@ -215,138 +264,191 @@ def _line(stats: Statistics, chair: str, kind: str) -> SessionLine:
 RECEIVED = ("visits", "citizens", "delegations", "delegation_citizens", "delegation_members")
 
 
-def _received(stats: Statistics, items) -> None:
+def _received(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
     """Visits, citizens and delegations by who chaired and the session's kind, and by the matter's kind, subject
     and commune: one GROUP BY over every dimension the page shows (its groups are at most the visits: 15 a
-    session), each figure then the sum of its groups."""
-    delegation = Q(matter__delegation__isnull=False)
-    rows = items.order_by().values("session__chair__role", "session__kind", "matter__kind", "matter__subject_area", "matter__commune_id", "matter__commune__name").annotate(
-        visits=Count("id"), citizens=Coalesce(Sum("seats"), 0),
-        delegations=Count("id", filter=delegation), delegation_citizens=Coalesce(Sum("seats", filter=delegation), 0),
-        delegation_members=Coalesce(Sum("matter__delegation__members_count", filter=delegation), 0),
-    )
+    session), each figure then the sum of its groups. The agenda items left on a held session are its visits."""
+    rows = []
+    if session_ids:
+        where, more = _in_scope(scope, "m")
+        rows = _rows(
+            "SELECT u.role, s.kind, m.kind, m.subject_area, m.commune_id, c.name, COUNT(a.id), COALESCE(SUM(a.seats), 0),"
+            " COUNT(a.id) FILTER (WHERE m.delegation_id IS NOT NULL), COALESCE(SUM(a.seats) FILTER (WHERE m.delegation_id IS NOT NULL), 0),"
+            " COALESCE(SUM(d.members_count), 0)"
+            " FROM scheduling_agendaitem a JOIN scheduling_receptionsession s ON s.id = a.session_id"
+            " LEFT JOIN organisations_user u ON u.id = s.chair_id JOIN intake_matter m ON m.id = a.matter_id"
+            " LEFT JOIN intake_delegation d ON d.id = m.delegation_id LEFT JOIN organisations_administrativeunit c ON c.id = m.commune_id"
+            f" WHERE a.session_id IN ({_marks(session_ids)}){where}"
+            " GROUP BY u.role, s.kind, m.kind, m.subject_area, m.commune_id, c.name",
+            [*session_ids, *more],
+        )
     total = stats.totals
     total.sessions = stats.sessions["held"]
     kinds, subjects, places = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
-    for row in rows:
-        line = _line(stats, _chair_of(row["session__chair__role"]), row["session__kind"])
-        for name in RECEIVED:
-            setattr(line, name, getattr(line, name) + row[name])
-            setattr(total, name, getattr(total, name) + row[name])
-        for bucket in (kinds[row["matter__kind"]], subjects[row["matter__subject_area"]],
-                       places.setdefault(row["matter__commune_id"], [0, 0, row["matter__commune__name"]])):
-            bucket[0] += row["visits"]
-            bucket[1] += row["citizens"]
+    for role, session_kind, kind, subject, commune_id, commune_name, *figures in rows:
+        line = _line(stats, _chair_of(role), session_kind)
+        for name, value in zip(RECEIVED, figures):
+            setattr(line, name, getattr(line, name) + value)
+            setattr(total, name, getattr(total, name) + value)
+        visits, citizens = figures[0], figures[1]
+        for bucket in (kinds[kind], subjects[subject], places.setdefault(commune_id, [0, 0, commune_name])):
+            bucket[0] += visits
+            bucket[1] += citizens
     stats.by_kind = _shares([Row(label, *kinds.get(value, (0, 0)), key=value) for value, label in MatterKind.choices], of="count")
     stats.by_subject = _shares([Row(label, *subjects[value], key=value) for value, label in SubjectArea.choices if value in subjects], of="count")
     ordered = sorted(places.items(), key=lambda p: (-p[1][1], p[1][2]))
     stats.by_locality = _shares([Row(name, n, c, key=str(commune_id)) for commune_id, (n, c, name) in ordered])
 
 
-def _count(queryset) -> Subquery:
-    """``(SELECT COUNT(id) FROM ... WHERE ...)``: a count to read in another statement's row."""
-    return Subquery(queryset.order_by().values(n=Func(F("id"), function="COUNT", output_field=IntegerField())))
-
-
 def _registrations(stats: Statistics, scope: Scope, period: rules.Period) -> None:
     """Two statements: one row with the registrations (by channel and kind, with conditional counts) and the
     counts of petitions, proposals and Form 01 refusals beside them; the declines grouped by reason."""
-    since, until = day_start(period.start), day_start(period.end)
-    matters = Matter.objects.filter(registered_at__gte=since, registered_at__lt=until).filter(_matter_filter(scope))
-    petitions = Petition.objects.filter(received_at__gte=since, received_at__lt=until)
-    if scope.kind == "province":
-        petitions = petitions.filter(province_committee_id=scope.organisation.pk)
-    elif scope.kind == "commune":
-        petitions = petitions.filter(matter__commune_committee_id=scope.organisation.pk)
-    in_scope = _matter_filter(scope, "matter__")
-    proposals = Proposal.objects.filter(proposed_at__gte=since, proposed_at__lt=until).filter(in_scope)
-    refusals = RepeatFinding.objects.filter(refusal_document__issued_at__gte=since, refusal_document__issued_at__lt=until).filter(in_scope)
-    figures = {
-        "matters": Count("id"), "people": Coalesce(Sum("people_count"), 0), "delegations": Count("id", filter=Q(delegation__isnull=False)),
-        **{f"channel_{c}": Count("id", filter=Q(channel=c)) for c in Channel.values},
-        **{f"kind_{k}": Count("id", filter=Q(kind=k)) for k in MatterKind.values},
-    }
-    # A constant to group by is no group at all: one row, even for a period without a registration.
-    row = matters.order_by().annotate(_all=Value(1)).values("_all").annotate(
-        **figures, petitions=_count(petitions), proposed=_count(proposals), refused=_count(refusals),
-    ).values(*figures, "petitions", "proposed", "refused").get()
-    decisions = Decision.objects.filter(decided_at__gte=since, decided_at__lt=until, outcome=Decision.Outcome.DECLINED).filter(in_scope)
+    since, until = _at(day_start(period.start)), _at(day_start(period.end))
+    channels, kinds = list(Channel.values), list(MatterKind.values)
+    matters_where, matters_scope = _in_scope(scope, "m")
+    inner_where, inner_scope = _in_scope(scope, "x")
+    if scope.kind == "commune":  # a petition carries its province, not its commune: the commune is its matter's
+        petitions = ("(SELECT COUNT(p.id) FROM intake_petition p JOIN intake_matter x ON x.id = p.matter_id"
+                     f" WHERE p.received_at >= %s AND p.received_at < %s{inner_where})")
+        petitions_scope = inner_scope
+    else:
+        petitions_where, petitions_scope = _in_scope(scope, "p")
+        petitions = f"(SELECT COUNT(p.id) FROM intake_petition p WHERE p.received_at >= %s AND p.received_at < %s{petitions_where})"
+    sql = (
+        "SELECT COUNT(m.id), COALESCE(SUM(m.people_count), 0), COUNT(m.id) FILTER (WHERE m.delegation_id IS NOT NULL), "
+        + "".join("COUNT(m.id) FILTER (WHERE m.channel = %s), " for _ in channels)
+        + "".join("COUNT(m.id) FILTER (WHERE m.kind = %s), " for _ in kinds)
+        + petitions + ", "
+        "(SELECT COUNT(r.id) FROM triage_proposal r JOIN intake_matter x ON x.id = r.matter_id"
+        f" WHERE r.proposed_at >= %s AND r.proposed_at < %s{inner_where}), "
+        "(SELECT COUNT(f.id) FROM triage_repeatfinding f JOIN documents_issueddocument t ON t.id = f.refusal_document_id"
+        f" JOIN intake_matter x ON x.id = f.matter_id WHERE t.issued_at >= %s AND t.issued_at < %s{inner_where})"
+        f" FROM intake_matter m WHERE m.registered_at >= %s AND m.registered_at < %s{matters_where}"
+    )
+    params = [*channels, *kinds, since, until, *petitions_scope, since, until, *inner_scope, since, until, *inner_scope, since, until, *matters_scope]
+    matters, people, delegations, *rest = _rows(sql, params)[0]
+    by_channel, rest = rest[:len(channels)], rest[len(channels):]
+    by_kind, (petition_count, proposed, refused) = rest[:len(kinds)], rest[len(kinds):]
     leaders = [Role.PROVINCE_CHAIRMAN, Role.PROVINCE_DEPUTY]
-    reasons = list(decisions.values("reason").annotate(n=Count("id"), by_leader=Count("id", filter=Q(decided_by__role__in=leaders))).order_by("-n", "reason"))
-    declined_total = sum(r["n"] for r in reasons)
-    board_declined = sum(r["n"] - r["by_leader"] for r in reasons)
+    reasons = _rows(
+        "SELECT d.reason, COUNT(d.id) AS n, COUNT(d.id) FILTER (WHERE u.role IN (%s, %s)) FROM triage_decision d"
+        " JOIN intake_matter x ON x.id = d.matter_id LEFT JOIN organisations_user u ON u.id = d.decided_by_id"
+        f" WHERE d.decided_at >= %s AND d.decided_at < %s AND d.outcome = %s{inner_where}"
+        " GROUP BY d.reason ORDER BY n DESC, d.reason",
+        [*leaders, since, until, Decision.Outcome.DECLINED, *inner_scope],
+    )
+    declined_total = sum(n for _, n, _ in reasons)
+    board_declined = sum(n - by_leader for _, n, by_leader in reasons)
     stats.registrations = {
-        "matters": row["matters"], "people": row["people"], "delegations": row["delegations"], "petitions": row["petitions"] or 0,
-        "by_channel": {Channel(c).label: row[f"channel_{c}"] for c in Channel.values},
-        "by_kind": {MatterKind(k).label: row[f"kind_{k}"] for k in MatterKind.values},
-        "proposed": row["proposed"] or 0, "declined": declined_total, "declined_by_board": board_declined,
-        "declined_by_chair": declined_total - board_declined, "refused_form_01": row["refused"] or 0,
+        "matters": matters, "people": people, "delegations": delegations, "petitions": petition_count,
+        "by_channel": {Channel(c).label: n for c, n in zip(channels, by_channel)},
+        "by_kind": {MatterKind(k).label: n for k, n in zip(kinds, by_kind)},
+        "proposed": proposed, "declined": declined_total, "declined_by_board": board_declined,
+        "declined_by_chair": declined_total - board_declined, "refused_form_01": refused,
     }
-    shown = reasons[:MAX_REASON_ROWS]
-    stats.declined = [Row(r["reason"], r["n"]) for r in shown]
-    rest = sum(r["n"] for r in reasons[MAX_REASON_ROWS:])
+    stats.declined = [Row(reason, n) for reason, n, _ in reasons[:MAX_REASON_ROWS]]
+    rest = sum(n for _, n, _ in reasons[MAX_REASON_ROWS:])
     if rest:
         stats.declined.append(Row("Lý do khác", rest))
 
 
 def _carried(stats: Statistics, scope: Scope, period: rules.Period) -> None:
-    notices = ChangeNotice.objects.filter(matter__isnull=False, changes__has_key="moved_to_session")
-    in_period = notices.filter(session__date__gte=period.start, session__date__lt=period.end).filter(_matter_filter(scope, "matter__"))
+    """The matters carried out of a session of the period, each with the times it has been carried up to the
+    period's end (a carry is a change notice to the matter that names the session it moved to)."""
+    outer_key, outer_key_params = _has_key("n.changes", "moved_to_session")
+    inner_key, inner_key_params = _has_key("k.changes", "moved_to_session")
+    where, more = _in_scope(scope, "x")
+    rows = _rows(
+        "SELECT n.matter_id, COUNT(n.id) FROM scheduling_changenotice n JOIN scheduling_receptionsession s ON s.id = n.session_id"
+        f" WHERE n.matter_id IS NOT NULL AND {outer_key} AND s.date < %s AND n.matter_id IN ("
+        " SELECT k.matter_id FROM scheduling_changenotice k JOIN scheduling_receptionsession ks ON ks.id = k.session_id"
+        f" JOIN intake_matter x ON x.id = k.matter_id WHERE {inner_key} AND ks.date >= %s AND ks.date < %s{where})"
+        " GROUP BY n.matter_id",
+        [*outer_key_params, _on(period.end), *inner_key_params, _on(period.start), _on(period.end), *more],
+    )
     times = defaultdict(int)
-    carried = 0
-    for row in notices.filter(matter__in=in_period.values("matter"), session__date__lt=period.end).values("matter").annotate(n=Count("id")):
-        carried += 1
-        times[row["n"]] += 1
-    stats.carried = {"matters": carried, "times": [{"times": t, "matters": times[t]} for t in sorted(times)]}
+    for _, n in rows:
+        times[n] += 1
+    stats.carried = {"matters": len(rows), "times": [{"times": t, "matters": times[t]} for t in sorted(times)]}
 
 
 def _readiness(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
-    points = SessionPoint.objects.filter(session_id__in=session_ids, bridge_point__isnull=False)
-    if scope.kind == "commune":
-        points = points.filter(organisation_id=scope.organisation.pk)
-    pairs = list(points.values("session_id", "session__online_starts_at", "bridge_point_id"))
+    pairs = []
+    if session_ids:
+        sql = ("SELECT p.session_id, s.online_starts_at, p.bridge_point_id FROM scheduling_sessionpoint p"
+               f" JOIN scheduling_receptionsession s ON s.id = p.session_id WHERE p.session_id IN ({_marks(session_ids)}) AND p.bridge_point_id IS NOT NULL")
+        params = list(session_ids)
+        if scope.kind == "commune":
+            sql += " AND p.organisation_id = %s"
+            params.append(scope.organisation.pk)
+        pairs = [(session_id, _moment(starts), point_id) for session_id, starts, point_id in _rows(sql, params)]
     if not pairs:
         stats.readiness = {"points": 0, "tested": 0, "first_try": 0, "share": rules.format_share(0)}
         return
-    windows = {(p["session_id"], p["bridge_point_id"]): (test_window_start(p["session__online_starts_at"]), p["session__online_starts_at"]) for p in pairs}
+    windows = {(session_id, point_id): (test_window_start(starts), starts) for session_id, starts, point_id in pairs}
     earliest, latest = min(w[0] for w in windows.values()), max(w[1] for w in windows.values())
+    points = sorted({p for _, p in windows})
     tests = defaultdict(list)
-    for t in ReadinessTest.objects.filter(point_id__in={p for _, p in windows}, ran_at__gte=earliest, ran_at__lt=latest).order_by("ran_at", "id").values("point_id", "ran_at", "passed"):
-        tests[t["point_id"]].append(t)
+    for point_id, ran_at, passed in _rows(
+        f"SELECT point_id, ran_at, passed FROM bridges_readinesstest WHERE point_id IN ({_marks(points)}) AND ran_at >= %s AND ran_at < %s ORDER BY ran_at, id",
+        [*points, _at(earliest), _at(latest)],
+    ):
+        tests[point_id].append((_moment(ran_at), bool(passed)))
     tested = first_try = 0
     for (_, point_id), (since, until) in windows.items():
-        first = next((t for t in tests[point_id] if since <= t["ran_at"] < until), None)
+        first = next((passed for ran_at, passed in tests[point_id] if since <= ran_at < until), None)
         if first is not None:
             tested += 1
-            first_try += first["passed"]
+            first_try += first
     share = Decimal(first_try * 100) / tested if tested else Decimal(0)
     stats.readiness = {"points": len(windows), "tested": tested, "first_try": first_try, "share": rules.format_share(share)}
 
 
 def _rooms(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
-    rooms = LiveRoom.objects.filter(session_id__in=session_ids, started_at__isnull=False, closed_at__isnull=False)
-    live_s = sum((r["closed_at"] - r["started_at"]).total_seconds() for r in rooms.values("started_at", "closed_at"))
-    recorded = Recording.objects.filter(room__in=rooms.values("pk"), ended_at__isnull=False).values("started_at", "ended_at")
-    recorded_s = sum((r["ended_at"] - r["started_at"]).total_seconds() for r in recorded)
-    stats.hours = {"live_h": round(live_s / 3600, 1), "recorded_h": round(recorded_s / 3600, 1)}
-    points = RoomPoint.objects.filter(room__session_id__in=session_ids).order_by("room__session__date", "name")
+    """Hours live (each room's start to close) and recorded (each finished recording's start to end) from one
+    statement; each point's last measured link from another."""
+    if not session_ids:
+        stats.hours, stats.quality = {"live_h": 0, "recorded_h": 0}, []
+        return
+    marks = _marks(session_ids)
+    rooms = f"r.session_id IN ({marks}) AND r.started_at IS NOT NULL AND r.closed_at IS NOT NULL"
+    live_s, recorded_s = _rows(
+        f"SELECT (SELECT SUM({_seconds('r.started_at', 'r.closed_at')}) FROM live_liveroom r WHERE {rooms}),"
+        f" (SELECT SUM({_seconds('c.started_at', 'c.ended_at')}) FROM recordings_recording c JOIN live_liveroom r ON r.id = c.room_id"
+        f" WHERE {rooms} AND c.ended_at IS NOT NULL)",
+        [*session_ids, *session_ids],
+    )[0]
+    stats.hours = {"live_h": rules.hours(live_s or 0), "recorded_h": rules.hours(recorded_s or 0)}
+    sql = ("SELECT s.date, p.name, p.reconnects, p.quality FROM live_roompoint p JOIN live_liveroom r ON r.id = p.room_id"
+           f" JOIN scheduling_receptionsession s ON s.id = r.session_id WHERE r.session_id IN ({marks})")
+    params = list(session_ids)
     if scope.kind == "commune":
-        points = points.filter(organisation_id=scope.organisation.pk)
-    stats.quality = [
-        {"session": f"{p['room__session__date']:%d/%m/%Y}", "point": p["name"], "reconnects": p["reconnects"],
-         "rtt_ms": (p["quality"] or {}).get("rtt_ms"), "loss_pct": (p["quality"] or {}).get("loss_pct"), "bitrate_kbps": (p["quality"] or {}).get("bitrate_kbps")}
-        for p in points.values("room__session__date", "name", "reconnects", "quality")[:MAX_QUALITY_ROWS]
-    ]
+        sql += " AND p.organisation_id = %s"
+        params.append(scope.organisation.pk)
+    stats.quality = []
+    for day, name, reconnects, quality in _rows(sql + f" ORDER BY s.date, p.name LIMIT {MAX_QUALITY_ROWS}", params):
+        quality = _json(quality)
+        stats.quality.append({"session": f"{_day(day):%d/%m/%Y}", "point": name, "reconnects": reconnects,
+                              "rtt_ms": quality.get("rtt_ms"), "loss_pct": quality.get("loss_pct"), "bitrate_kbps": quality.get("bitrate_kbps")})
 
 
 def _outcomes(stats: Statistics, scope: Scope, period: rules.Period, session_ids: list[int]) -> None:
     """What the issued conclusion notices say of the visits (answered at once, directed to an agency) and what
     the agencies did with the tasks assigned in the period (``followup.selectors.task_counts``)."""
-    noted = NoticeItem.objects.filter(agenda_item__session_id__in=session_ids, notice__state=NoticeState.ISSUED).filter(_matter_filter(scope, "matter__"))
-    row = noted.aggregate(answered=Count("id", filter=Q(answered_at_once=True)), directed=Count("id", filter=Q(Exists(Directive.objects.filter(item=OuterRef("pk"))))))
+    answered = directed = 0
+    if session_ids:
+        where, more = _in_scope(scope, "x")
+        answered, directed = _rows(
+            "SELECT COUNT(i.id) FILTER (WHERE i.answered_at_once),"
+            " COUNT(i.id) FILTER (WHERE EXISTS (SELECT 1 FROM outcomes_directive d WHERE d.item_id = i.id))"
+            " FROM outcomes_noticeitem i JOIN scheduling_agendaitem a ON a.id = i.agenda_item_id"
+            " JOIN outcomes_conclusionnotice n ON n.id = i.notice_id JOIN intake_matter x ON x.id = i.matter_id"
+            f" WHERE a.session_id IN ({_marks(session_ids)}) AND n.state = %s{where}",
+            [*session_ids, NoticeState.ISSUED, *more],
+        )[0]
     path = scope.organisation.path if scope.organisation is not None else ""
     tasks = task_counts(path, period.start, period.last_day)
-    stats.outcomes = {"answered_at_once": row["answered"], "directed": row["directed"], "tasks_done": tasks["done"], "tasks_overdue": tasks["overdue"], "tasks_open": tasks["open"]}
+    stats.outcomes = {"answered_at_once": answered, "directed": directed, "tasks_done": tasks["done"], "tasks_overdue": tasks["overdue"], "tasks_open": tasks["open"]}
 
 
 def province_scope(organisation: Organisation) -> Scope:
