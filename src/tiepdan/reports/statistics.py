@@ -167,6 +167,13 @@ def _in_scope(scope: Scope, alias: str) -> tuple[str, list]:
     return "", []
 
 
+def _own_points(scope: Scope, alias: str) -> tuple[str, list]:
+    """`` AND <alias>.organisation_id = %s``: a commune sees the readiness and the link of its own points only."""
+    if scope.kind == "commune":
+        return f" AND {alias}.organisation_id = %s", [scope.organisation.pk]
+    return "", []
+
+
 def _at(moment: dt.datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
@@ -375,13 +382,11 @@ def _carried(stats: Statistics, scope: Scope, period: rules.Period) -> None:
 def _readiness(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
     pairs = []
     if session_ids:
-        sql = ("SELECT p.session_id, s.online_starts_at, p.bridge_point_id FROM scheduling_sessionpoint p"
-               f" JOIN scheduling_receptionsession s ON s.id = p.session_id WHERE p.session_id IN ({_marks(session_ids)}) AND p.bridge_point_id IS NOT NULL")
-        params = list(session_ids)
-        if scope.kind == "commune":
-            sql += " AND p.organisation_id = %s"
-            params.append(scope.organisation.pk)
-        pairs = [(session_id, _moment(starts), point_id) for session_id, starts, point_id in _rows(sql, params)]
+        own, more = _own_points(scope, "p")
+        rows = _rows("SELECT p.session_id, s.online_starts_at, p.bridge_point_id FROM scheduling_sessionpoint p"
+                     " JOIN scheduling_receptionsession s ON s.id = p.session_id"
+                     f" WHERE p.session_id IN ({_marks(session_ids)}) AND p.bridge_point_id IS NOT NULL{own}", [*session_ids, *more])
+        pairs = [(session_id, _moment(starts), point_id) for session_id, starts, point_id in rows]
     if not pairs:
         stats.readiness = {"points": 0, "tested": 0, "first_try": 0, "share": rules.format_share(0)}
         return
@@ -405,10 +410,10 @@ def _readiness(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
 
 
 def _rooms(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
-    """Hours live (each room's start to close) and recorded (each finished recording's start to end) from one
-    statement; each point's last measured link from another."""
+    """Hours live (each room's start to close) and recorded (each recording that has ended, its start to its end)
+    from one statement; each point's last measured link from another."""
     if not session_ids:
-        stats.hours, stats.quality = {"live_h": 0, "recorded_h": 0}, []
+        stats.hours, stats.quality = {"live_h": rules.hours(0), "recorded_h": rules.hours(0)}, []
         return
     marks = _marks(session_ids)
     rooms = f"r.session_id IN ({marks}) AND r.started_at IS NOT NULL AND r.closed_at IS NOT NULL"
@@ -419,14 +424,13 @@ def _rooms(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
         [*session_ids, *session_ids],
     )[0]
     stats.hours = {"live_h": rules.hours(live_s or 0), "recorded_h": rules.hours(recorded_s or 0)}
-    sql = ("SELECT s.date, p.name, p.reconnects, p.quality FROM live_roompoint p JOIN live_liveroom r ON r.id = p.room_id"
-           f" JOIN scheduling_receptionsession s ON s.id = r.session_id WHERE r.session_id IN ({marks})")
-    params = list(session_ids)
-    if scope.kind == "commune":
-        sql += " AND p.organisation_id = %s"
-        params.append(scope.organisation.pk)
+    own, more = _own_points(scope, "p")
     stats.quality = []
-    for day, name, reconnects, quality in _rows(sql + f" ORDER BY s.date, p.name LIMIT {MAX_QUALITY_ROWS}", params):
+    for day, name, reconnects, quality in _rows(
+        "SELECT s.date, p.name, p.reconnects, p.quality FROM live_roompoint p JOIN live_liveroom r ON r.id = p.room_id"
+        f" JOIN scheduling_receptionsession s ON s.id = r.session_id WHERE r.session_id IN ({marks}){own}"
+        f" ORDER BY s.date, p.name LIMIT {MAX_QUALITY_ROWS}", [*session_ids, *more],
+    ):
         quality = _json(quality)
         stats.quality.append({"session": f"{_day(day):%d/%m/%Y}", "point": name, "reconnects": reconnects,
                               "rtt_ms": quality.get("rtt_ms"), "loss_pct": quality.get("loss_pct"), "bitrate_kbps": quality.get("bitrate_kbps")})
