@@ -283,14 +283,24 @@ def _fanout_points(orgs: dict, n: int) -> list:
     return have
 
 
+def session_store():
+    """A new session of the engine the settings name (the server reads it through the same engine)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    return import_module(settings.SESSION_ENGINE).SessionStore()
+
+
 def _chair_session(chair) -> str:
     """A signed-in browser session of the chair (the Board officer at the central point)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    store = SessionStore()
+    from tiepdan.organisations.backends import OfficialBackend
+
+    store = session_store()
     store[SESSION_KEY] = str(chair.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = f"{OfficialBackend.__module__}.{OfficialBackend.__qualname__}"  # as a sign-in writes it
     store[HASH_SESSION_KEY] = chair.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -298,7 +308,6 @@ def _chair_session(chair) -> str:
 
 def _link_sessions(room) -> dict[int, str]:
     """A join link and a signed-in browser session per component point: point id -> session cookie value."""
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from tiepdan.live.models import JoinLink, PointRole, hash_token
@@ -312,7 +321,7 @@ def _link_sessions(room) -> dict[int, str]:
     ])
     cookies = {}
     for point, link in zip(points, links):
-        store = SessionStore()
+        store = session_store()
         store["live_links"] = {str(point.pk): link.pk}
         store.create()
         cookies[point.pk] = store.session_key

@@ -90,9 +90,7 @@ def make_take(folder: Path, *, seconds: float, name: str = "take", **kwargs) -> 
 
 def _uploaders(orgs: dict, n: int):
     """A live room of ``n`` component points, each with its hall's browser: join link redeemed, media device, session."""
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from benchmarks.live import _fanout_points, _room
+    from benchmarks.live import _fanout_points, _room, session_store
     from tiepdan.live import services as live
 
     room, chair = _room(orgs, _fanout_points(orgs, n), janus=False)
@@ -103,7 +101,7 @@ def _uploaders(orgs: dict, n: int):
         link, token = live.issue_join_link(by=chair, point=point)
         live.redeem_join_link(token=token, device_key=key)
         live.device_connected(point=point, channel_name=f"bench-{point.pk}", link_id=link.pk, device_key=key)
-        session = SessionStore()
+        session = session_store()
         session["live_links"] = {str(point.pk): link.pk}
         session.create()
         browsers.append({"point": point.pk, "device_key": key, "session": session.session_key})

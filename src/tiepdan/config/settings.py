@@ -97,7 +97,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading the official's organisation with him (a session signed in before this backend
+    # was named here is asked to sign in again: Django keeps the backend's path in the session).
+    "tiepdan.organisations.backends.OfficialBackend",
 ]
 AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "login"
@@ -243,6 +245,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 OTP_TOTP_ISSUER = "Tiếp dân trực tuyến"
 SESSION_COOKIE_AGE = 8 * 3600
+# Sessions kept in the database and read through the cache: a request no longer waits on the database to learn
+# who is asking. The cache is Redis where several web processes share it; the in-memory cache only where one
+# process serves (``serve`` refuses more without Redis), so a sign-out is seen by every request at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere, in every environment, so the browser tests run under the policy
