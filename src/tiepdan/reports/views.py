@@ -44,8 +44,9 @@ def statistics_page(request):
     context = {
         "stats": stats, "period": period, "scope": scope, "problem": problem, "query": query,
         "scopes": selectors.scope_options(request.user), "charts": _charts(stats),
-        "kinds": rules.PERIOD_KINDS, "months": range(1, 13), "quarters": rules.QUARTER_NAMES.items(),
-        "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        "kinds": rules.PERIOD_KINDS, "months": [(m, f"Tháng {m}") for m in range(1, 13)],
+        "quarters": [(n, f"Quý {roman}") for n, roman in rules.QUARTER_NAMES.items()],
+        "years": [(y, y) for y in range(timezone.localdate().year, timezone.localdate().year - 6, -1)],
         "may_export_register": policy.can(request.user, "reports.export_register"),
         "may_draft": policy.can(request.user, "reports.draft") or policy.can(request.user, "reports.draft_commune"),
         "print_view": request.GET.get("ban_in") == "1",
