@@ -6,7 +6,7 @@ Colours come from classes (``reports.css``), and the print view keeps them in gr
 """
 from __future__ import annotations
 
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from . import rules
@@ -41,12 +41,12 @@ def bar_chart(*, chart_id: str, title: str, rows: list[tuple[str, int, str]], un
     for index, (label, value, share) in enumerate(rows):
         y = GAP + index * (BAR_H + GAP)
         width = round(span * value / biggest, 1) if biggest else 0
-        parts.append(format_html(
-            '<g class="bar bar-{}"><text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
-            '<text class="chart-value" x="{}" y="{}">{}</text></g>',
-            index % 6, LABEL_W - 6, y + BAR_H * 0.7, _short(label), LABEL_W, y, width, BAR_H,
-            LABEL_W + width + 6, y + BAR_H * 0.7, f"{rules.format_count(value)}" + (f" ({share})" if share else ""),
-        ))
+        # An f-string, the two texts escaped: format_html escaping a dozen numbers per bar was most of a chart's time.
+        text = rules.format_count(value) + (f" ({share})" if share else "")
+        parts.append(
+            f'<g class="bar bar-{index % 6}"><text class="chart-label" x="{LABEL_W - 6}" y="{y + BAR_H * 0.7}" text-anchor="end">{conditional_escape(_short(label))}</text>'
+            f'<rect x="{LABEL_W}" y="{y}" width="{width}" height="{BAR_H}" rx="2"></rect>'
+            f'<text class="chart-value" x="{LABEL_W + width + 6}" y="{y + BAR_H * 0.7}">{conditional_escape(text)}</text></g>'
+        )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(p) for p in parts))
