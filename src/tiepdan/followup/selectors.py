@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tiepdan.core import policy
+from tiepdan.core import policy, sql
 from tiepdan.intake.models import Matter
 
 from . import rules
@@ -65,26 +64,23 @@ def task_counts(scope_path: str, start: dt.date, end: dt.date) -> dict:
     agencies under it): ``done`` (accepted), ``overdue`` (still with the agency a working day past its due day, as of
     ``end``), ``open`` (not accepted, overdue ones included), and the same per agency name in ``by_agency``.
 
-    Counted by the database, one row per agency, in SQL written here rather than built with the ORM: the statistics
+    Counted by the database, one row per agency, in SQL written here (``core.sql``) rather than built with the ORM: the statistics
     page asks for it on every view, and building the queryset took longer than the database took to answer."""
     tz = timezone.get_current_timezone()
     since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    prefix = scope_path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.name, COUNT(t.id) FILTER (WHERE t.state = %s),"
-            f" COUNT(t.id) FILTER (WHERE t.state IN ({', '.join(['%s'] * len(AGENCY_STATES))}) AND t.due_on < %s),"
-            " COUNT(t.id) FILTER (WHERE t.state <> %s)"
-            " FROM followup_task t JOIN organisations_organisation a ON a.id = t.agency_id"
-            " JOIN organisations_organisation p ON p.id = t.province_committee_id"
-            " WHERE (p.path LIKE %s ESCAPE '\\' OR a.path LIKE %s ESCAPE '\\') AND t.assigned_at >= %s AND t.assigned_at < %s"
-            " GROUP BY a.name ORDER BY a.name",
-            [TaskState.ACCEPTED, *AGENCY_STATES, ops.adapt_datefield_value(rules.overdue_before(end)), TaskState.ACCEPTED,
-             prefix, prefix, ops.adapt_datetimefield_value(since), ops.adapt_datetimefield_value(until)],
-        )
-        rows = cursor.fetchall()
+    prefix = sql.starts_with(scope_path)
+    rows = sql.rows(
+        "SELECT a.name, COUNT(t.id) FILTER (WHERE t.state = %s),"
+        f" COUNT(t.id) FILTER (WHERE t.state IN ({sql.marks(AGENCY_STATES)}) AND t.due_on < %s),"
+        " COUNT(t.id) FILTER (WHERE t.state <> %s)"
+        " FROM followup_task t JOIN organisations_organisation a ON a.id = t.agency_id"
+        " JOIN organisations_organisation p ON p.id = t.province_committee_id"
+        " WHERE (p.path LIKE %s ESCAPE '\\' OR a.path LIKE %s ESCAPE '\\') AND t.assigned_at >= %s AND t.assigned_at < %s"
+        " GROUP BY a.name ORDER BY a.name",
+        [TaskState.ACCEPTED, *AGENCY_STATES, sql.on(rules.overdue_before(end)), TaskState.ACCEPTED,
+         prefix, prefix, sql.at(since), sql.at(until)],
+    )
     counts = {"done": 0, "overdue": 0, "open": 0, "by_agency": {}}
     for agency, done, overdue, open_ in rows:
         counts["by_agency"][agency] = {"done": done, "overdue": overdue, "open": open_}

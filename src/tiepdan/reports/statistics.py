@@ -37,15 +37,14 @@ What each figure counts (docs/REPORTS.md says the same for readers):
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 
 from tiepdan.bridges.rules import test_window_start
+from tiepdan.core import sql
 from tiepdan.core.roles import Role
 from tiepdan.followup.selectors import task_counts
 from tiepdan.intake.models import Channel, MatterKind, SubjectArea
@@ -142,21 +141,8 @@ def _shares(rows: list[Row], *, of: str = "citizens") -> list[Row]:
 # --- The statements ------------------------------------------------------------------------------------------
 # Written as SQL, not built with the ORM: the page runs about ten of them each time it is opened, and building
 # and compiling them as querysets cost half as long again as the database took to answer them (docs/REPORTS.md,
-# «Measured»); as text they cost nothing to build. Each reads as plain SQL to PostgreSQL and to SQLite (3.30
-# and later, for FILTER); the two differ only in a JSON key test and a difference of timestamps (below), and
-# SQLite hands timestamps, days and JSON back as text (``_moment``, ``_day``, ``_json``). Every figure is
-# checked by tests/reports on both databases.
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _marks(values) -> str:
-    """``%s, %s, ...``: one placeholder per value of an ``IN`` list."""
-    return ", ".join(["%s"] * len(values))
-
-
+# «Measured»). ``core.sql`` holds what PostgreSQL and SQLite (3.30 and later, for FILTER) need said differently.
+# Every figure is checked by tests/reports on both databases.
 def _in_scope(scope: Scope, alias: str) -> tuple[str, list]:
     """`` AND <alias>.<committee> = %s`` for a province or a commune (the indexed columns every matter and
     session carries), nothing for the country."""
@@ -172,41 +158,6 @@ def _own_points(scope: Scope, alias: str) -> tuple[str, list]:
     if scope.kind == "commune":
         return f" AND {alias}.organisation_id = %s", [scope.organisation.pk]
     return "", []
-
-
-def _at(moment: dt.datetime):
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
-def _on(day: dt.date):
-    return connection.ops.adapt_datefield_value(day)
-
-
-def _has_key(column: str, key: str) -> tuple[str, list]:
-    if connection.vendor == "postgresql":
-        return f"({column} ? %s)", [key]
-    return f"JSON_TYPE({column}, %s) IS NOT NULL", [f'$."{key}"']
-
-
-def _seconds(start: str, end: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
-
-
-def _moment(value):
-    """An aware timestamp: SQLite's driver hands back a naive one in UTC (or text), PostgreSQL's an aware one."""
-    if connection.vendor == "sqlite" and value is not None:
-        return connection.ops.convert_datetimefield_value(value, None, connection)
-    return value
-
-
-def _day(value):
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _json(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else (value or {})
 
 
 def compute(scope: Scope, period: rules.Period) -> Statistics:
@@ -232,19 +183,19 @@ def _sessions(stats: Statistics, scope: Scope, period: rules.Period) -> list[int
     statement; returns the held sessions' ids. A commune's sessions are those that received at least one of its
     citizens; it cancels none of its own, so its cancelled line stays 0."""
     counts = {"held": 0, "periodic": 0, "ad_hoc": 0, "online": 0, "in_person": 0, "chairman": 0, "deputy": 0, "other": 0, "cancelled": 0}
-    sql = ("SELECT s.id, s.status, s.kind, s.in_person_only, u.role FROM scheduling_receptionsession s"
-           " LEFT JOIN organisations_user u ON u.id = s.chair_id WHERE s.date >= %s AND s.date < %s")
-    params = [_on(period.start), _on(period.end)]
+    statement = ("SELECT s.id, s.status, s.kind, s.in_person_only, u.role FROM scheduling_receptionsession s"
+                 " LEFT JOIN organisations_user u ON u.id = s.chair_id WHERE s.date >= %s AND s.date < %s")
+    params = [sql.on(period.start), sql.on(period.end)]
     if scope.kind == "commune":
-        sql += (" AND s.status = %s AND EXISTS (SELECT 1 FROM scheduling_agendaitem a JOIN intake_matter m ON m.id = a.matter_id"
-                " WHERE a.session_id = s.id AND m.commune_committee_id = %s)")
+        statement += (" AND s.status = %s AND EXISTS (SELECT 1 FROM scheduling_agendaitem a JOIN intake_matter m ON m.id = a.matter_id"
+                      " WHERE a.session_id = s.id AND m.commune_committee_id = %s)")
         params += [SessionStatus.CLOSED, scope.organisation.pk]
     else:
         where, more = _in_scope(scope, "s")
-        sql += " AND s.status IN (%s, %s)" + where
+        statement += " AND s.status IN (%s, %s)" + where
         params += [SessionStatus.CLOSED, SessionStatus.CANCELLED, *more]
     held = []
-    for pk, status, kind, in_person_only, role in _rows(sql, params):
+    for pk, status, kind, in_person_only, role in sql.rows(statement, params):
         if status == SessionStatus.CANCELLED:
             counts["cancelled"] += 1
             continue
@@ -278,14 +229,14 @@ def _received(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
     rows = []
     if session_ids:
         where, more = _in_scope(scope, "m")
-        rows = _rows(
+        rows = sql.rows(
             "SELECT u.role, s.kind, m.kind, m.subject_area, m.commune_id, c.name, COUNT(a.id), COALESCE(SUM(a.seats), 0),"
             " COUNT(a.id) FILTER (WHERE m.delegation_id IS NOT NULL), COALESCE(SUM(a.seats) FILTER (WHERE m.delegation_id IS NOT NULL), 0),"
             " COALESCE(SUM(d.members_count), 0)"
             " FROM scheduling_agendaitem a JOIN scheduling_receptionsession s ON s.id = a.session_id"
             " LEFT JOIN organisations_user u ON u.id = s.chair_id JOIN intake_matter m ON m.id = a.matter_id"
             " LEFT JOIN intake_delegation d ON d.id = m.delegation_id LEFT JOIN organisations_administrativeunit c ON c.id = m.commune_id"
-            f" WHERE a.session_id IN ({_marks(session_ids)}){where}"
+            f" WHERE a.session_id IN ({sql.marks(session_ids)}){where}"
             " GROUP BY u.role, s.kind, m.kind, m.subject_area, m.commune_id, c.name",
             [*session_ids, *more],
         )
@@ -310,7 +261,7 @@ def _received(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
 def _registrations(stats: Statistics, scope: Scope, period: rules.Period) -> None:
     """Two statements: one row with the registrations (by channel and kind, with conditional counts) and the
     counts of petitions, proposals and Form 01 refusals beside them; the declines grouped by reason."""
-    since, until = _at(day_start(period.start)), _at(day_start(period.end))
+    since, until = sql.at(day_start(period.start)), sql.at(day_start(period.end))
     channels, kinds = list(Channel.values), list(MatterKind.values)
     matters_where, matters_scope = _in_scope(scope, "m")
     inner_where, inner_scope = _in_scope(scope, "x")
@@ -321,7 +272,7 @@ def _registrations(stats: Statistics, scope: Scope, period: rules.Period) -> Non
     else:
         petitions_where, petitions_scope = _in_scope(scope, "p")
         petitions = f"(SELECT COUNT(p.id) FROM intake_petition p WHERE p.received_at >= %s AND p.received_at < %s{petitions_where})"
-    sql = (
+    statement = (
         "SELECT COUNT(m.id), COALESCE(SUM(m.people_count), 0), COUNT(m.id) FILTER (WHERE m.delegation_id IS NOT NULL), "
         + "".join("COUNT(m.id) FILTER (WHERE m.channel = %s), " for _ in channels)
         + "".join("COUNT(m.id) FILTER (WHERE m.kind = %s), " for _ in kinds)
@@ -333,11 +284,11 @@ def _registrations(stats: Statistics, scope: Scope, period: rules.Period) -> Non
         f" FROM intake_matter m WHERE m.registered_at >= %s AND m.registered_at < %s{matters_where}"
     )
     params = [*channels, *kinds, since, until, *petitions_scope, since, until, *inner_scope, since, until, *inner_scope, since, until, *matters_scope]
-    matters, people, delegations, *rest = _rows(sql, params)[0]
+    matters, people, delegations, *rest = sql.rows(statement, params)[0]
     by_channel, rest = rest[:len(channels)], rest[len(channels):]
     by_kind, (petition_count, proposed, refused) = rest[:len(kinds)], rest[len(kinds):]
     leaders = [Role.PROVINCE_CHAIRMAN, Role.PROVINCE_DEPUTY]
-    reasons = _rows(
+    reasons = sql.rows(
         "SELECT d.reason, COUNT(d.id) AS n, COUNT(d.id) FILTER (WHERE u.role IN (%s, %s)) FROM triage_decision d"
         " JOIN intake_matter x ON x.id = d.matter_id LEFT JOIN organisations_user u ON u.id = d.decided_by_id"
         f" WHERE d.decided_at >= %s AND d.decided_at < %s AND d.outcome = %s{inner_where}"
@@ -362,16 +313,16 @@ def _registrations(stats: Statistics, scope: Scope, period: rules.Period) -> Non
 def _carried(stats: Statistics, scope: Scope, period: rules.Period) -> None:
     """The matters carried out of a session of the period, each with the times it has been carried up to the
     period's end (a carry is a change notice to the matter that names the session it moved to)."""
-    outer_key, outer_key_params = _has_key("n.changes", "moved_to_session")
-    inner_key, inner_key_params = _has_key("k.changes", "moved_to_session")
+    outer_key, outer_key_params = sql.has_key("n.changes", "moved_to_session")
+    inner_key, inner_key_params = sql.has_key("k.changes", "moved_to_session")
     where, more = _in_scope(scope, "x")
-    rows = _rows(
+    rows = sql.rows(
         "SELECT n.matter_id, COUNT(n.id) FROM scheduling_changenotice n JOIN scheduling_receptionsession s ON s.id = n.session_id"
         f" WHERE n.matter_id IS NOT NULL AND {outer_key} AND s.date < %s AND n.matter_id IN ("
         " SELECT k.matter_id FROM scheduling_changenotice k JOIN scheduling_receptionsession ks ON ks.id = k.session_id"
         f" JOIN intake_matter x ON x.id = k.matter_id WHERE {inner_key} AND ks.date >= %s AND ks.date < %s{where})"
         " GROUP BY n.matter_id",
-        [*outer_key_params, _on(period.end), *inner_key_params, _on(period.start), _on(period.end), *more],
+        [*outer_key_params, sql.on(period.end), *inner_key_params, sql.on(period.start), sql.on(period.end), *more],
     )
     times = defaultdict(int)
     for _, n in rows:
@@ -383,10 +334,10 @@ def _readiness(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
     pairs = []
     if session_ids:
         own, more = _own_points(scope, "p")
-        rows = _rows("SELECT p.session_id, s.online_starts_at, p.bridge_point_id FROM scheduling_sessionpoint p"
+        rows = sql.rows("SELECT p.session_id, s.online_starts_at, p.bridge_point_id FROM scheduling_sessionpoint p"
                      " JOIN scheduling_receptionsession s ON s.id = p.session_id"
-                     f" WHERE p.session_id IN ({_marks(session_ids)}) AND p.bridge_point_id IS NOT NULL{own}", [*session_ids, *more])
-        pairs = [(session_id, _moment(starts), point_id) for session_id, starts, point_id in rows]
+                     f" WHERE p.session_id IN ({sql.marks(session_ids)}) AND p.bridge_point_id IS NOT NULL{own}", [*session_ids, *more])
+        pairs = [(session_id, sql.moment(starts), point_id) for session_id, starts, point_id in rows]
     if not pairs:
         stats.readiness = {"points": 0, "tested": 0, "first_try": 0, "share": rules.format_share(0)}
         return
@@ -394,11 +345,11 @@ def _readiness(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
     earliest, latest = min(w[0] for w in windows.values()), max(w[1] for w in windows.values())
     points = sorted({p for _, p in windows})
     tests = defaultdict(list)
-    for point_id, ran_at, passed in _rows(
-        f"SELECT point_id, ran_at, passed FROM bridges_readinesstest WHERE point_id IN ({_marks(points)}) AND ran_at >= %s AND ran_at < %s ORDER BY ran_at, id",
-        [*points, _at(earliest), _at(latest)],
+    for point_id, ran_at, passed in sql.rows(
+        f"SELECT point_id, ran_at, passed FROM bridges_readinesstest WHERE point_id IN ({sql.marks(points)}) AND ran_at >= %s AND ran_at < %s ORDER BY ran_at, id",
+        [*points, sql.at(earliest), sql.at(latest)],
     ):
-        tests[point_id].append((_moment(ran_at), bool(passed)))
+        tests[point_id].append((sql.moment(ran_at), bool(passed)))
     tested = first_try = 0
     for (_, point_id), (since, until) in windows.items():
         first = next((passed for ran_at, passed in tests[point_id] if since <= ran_at < until), None)
@@ -415,24 +366,24 @@ def _rooms(stats: Statistics, scope: Scope, session_ids: list[int]) -> None:
     if not session_ids:
         stats.hours, stats.quality = {"live_h": rules.hours(0), "recorded_h": rules.hours(0)}, []
         return
-    marks = _marks(session_ids)
+    marks = sql.marks(session_ids)
     rooms = f"r.session_id IN ({marks}) AND r.started_at IS NOT NULL AND r.closed_at IS NOT NULL"
-    live_s, recorded_s = _rows(
-        f"SELECT (SELECT SUM({_seconds('r.started_at', 'r.closed_at')}) FROM live_liveroom r WHERE {rooms}),"
-        f" (SELECT SUM({_seconds('c.started_at', 'c.ended_at')}) FROM recordings_recording c JOIN live_liveroom r ON r.id = c.room_id"
+    live_s, recorded_s = sql.rows(
+        f"SELECT (SELECT SUM({sql.seconds_between('r.started_at', 'r.closed_at')}) FROM live_liveroom r WHERE {rooms}),"
+        f" (SELECT SUM({sql.seconds_between('c.started_at', 'c.ended_at')}) FROM recordings_recording c JOIN live_liveroom r ON r.id = c.room_id"
         f" WHERE {rooms} AND c.ended_at IS NOT NULL)",
         [*session_ids, *session_ids],
     )[0]
     stats.hours = {"live_h": rules.hours(live_s or 0), "recorded_h": rules.hours(recorded_s or 0)}
     own, more = _own_points(scope, "p")
     stats.quality = []
-    for day, name, reconnects, quality in _rows(
+    for day, name, reconnects, quality in sql.rows(
         "SELECT s.date, p.name, p.reconnects, p.quality FROM live_roompoint p JOIN live_liveroom r ON r.id = p.room_id"
         f" JOIN scheduling_receptionsession s ON s.id = r.session_id WHERE r.session_id IN ({marks}){own}"
         f" ORDER BY s.date, p.name LIMIT {MAX_QUALITY_ROWS}", [*session_ids, *more],
     ):
-        quality = _json(quality)
-        stats.quality.append({"session": f"{_day(day):%d/%m/%Y}", "point": name, "reconnects": reconnects,
+        quality = sql.json_value(quality)
+        stats.quality.append({"session": f"{day:%d/%m/%Y}", "point": name, "reconnects": reconnects,
                               "rtt_ms": quality.get("rtt_ms"), "loss_pct": quality.get("loss_pct"), "bitrate_kbps": quality.get("bitrate_kbps")})
 
 
@@ -442,12 +393,12 @@ def _outcomes(stats: Statistics, scope: Scope, period: rules.Period, session_ids
     answered = directed = 0
     if session_ids:
         where, more = _in_scope(scope, "x")
-        answered, directed = _rows(
+        answered, directed = sql.rows(
             "SELECT COUNT(i.id) FILTER (WHERE i.answered_at_once),"
             " COUNT(i.id) FILTER (WHERE EXISTS (SELECT 1 FROM outcomes_directive d WHERE d.item_id = i.id))"
             " FROM outcomes_noticeitem i JOIN scheduling_agendaitem a ON a.id = i.agenda_item_id"
             " JOIN outcomes_conclusionnotice n ON n.id = i.notice_id JOIN intake_matter x ON x.id = i.matter_id"
-            f" WHERE a.session_id IN ({_marks(session_ids)}) AND n.state = %s{where}",
+            f" WHERE a.session_id IN ({sql.marks(session_ids)}) AND n.state = %s{where}",
             [*session_ids, NoticeState.ISSUED, *more],
         )[0]
     path = scope.organisation.path if scope.organisation is not None else ""
